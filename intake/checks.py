@@ -1,0 +1,75 @@
+"""The formal checks of the law (LAW.md, «Grounds» and formal requirements).
+
+A ground is a proposal to the person who approves the reply, never a final
+decision; each carries its stable code, its citation and the evidence.
+Defects are shortcomings that are not grounds to refuse (a claim without a
+contract copy, an unsigned paper letter): noted, and asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from intake.fields import Fields
+
+CITATIONS = {
+    "no-surname": "59-FZ Art. 11 p.1",
+    "no-postal-address": "59-FZ Art. 11 p.1",
+    "court-decision": "59-FZ Art. 11 p.2",
+    "abusive": "59-FZ Art. 11 p.3",
+    "illegible": "59-FZ Art. 11 p.4",
+    "no-essence": "59-FZ Art. 11 p.4.1",
+    "repeat": "59-FZ Art. 11 p.5",
+    "claim-late": "126-FZ Art. 55 p.5",
+    "not-competent": "59-FZ Art. 8 p.3",
+}
+# Grounds under which no answer at all is given to the sender.
+NO_ANSWER = frozenset({"no-surname", "no-postal-address"})
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    citation: str
+    evidence: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Findings:
+    grounds: tuple[Finding, ...]
+    defects: tuple[Finding, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return [g.code for g in self.grounds]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "grounds": [g.as_dict() for g in self.grounds],
+            "defects": [d.as_dict() for d in self.defects],
+        }
+
+
+def ground(code: str, evidence: str) -> Finding:
+    return Finding(code=code, citation=CITATIONS[code], evidence=evidence)
+
+
+def check(fields: Fields, *, channel: str, kind: str, attachment_count: int = 0) -> Findings:
+    grounds: list[Finding] = []
+    defects: list[Finding] = []
+    if not fields.surname:
+        grounds.append(ground("no-surname", "no surname found in the letter or its sender"))
+    if (channel == "post" or fields.wants_paper_reply) and not fields.postal_address:
+        why = "paper letter" if channel == "post" else "asks for a paper reply"
+        grounds.append(ground("no-postal-address", f"{why} without a postal address"))
+    if channel == "post" and fields.signed is None:
+        defects.append(Finding("unsigned", "59-FZ Art. 7 p.1", "no signature line found"))
+    if kind == "claim" and attachment_count == 0:
+        defects.append(
+            Finding("no-contract-copy", "126-FZ Art. 55 p.6", "the claim has no attachments")
+        )
+    return Findings(grounds=tuple(grounds), defects=tuple(defects))

@@ -1,0 +1,218 @@
+"""The fields of a letter: who wrote, from where, about which account, when.
+
+Rules written for Russian letters; each field keeps the words it came from
+as evidence, so a reviewer sees why pismo read what it read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from intake.names import PersonName, find_sender, name_from_display
+
+MONTHS = {
+    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
+    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
+}  # fmt: skip
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(
+    r"(?<![\d+])(?:\+7|8|7)[\s\-]*\(?\s*(\d{3})\s*\)?[\s\-]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})(?!\d)"
+)
+_POSTCODE_LINE = re.compile(r"(?<!\d)([1-9]\d{5})(?!\d)[ ,]+([^\n]*)")
+_ADDRESS_WORDS = re.compile(
+    r"\b(?:г\.|город|ул\.|улица|д\.|дом|кв\.|пр\.|просп|пер\.|обл\.|область|край|"
+    r"село|пос\.|пгт|мкр|наб\.|ш\.|шоссе|бульвар|б-р|р-н|район)",
+    re.IGNORECASE,
+)
+_ACCOUNT = re.compile(
+    r"(?:лицев\w*\s+сч[её]т\w*|л/с|л\.\s?с\.)\s*(?:№|N|#|номер)?\s*:?\s*([0-9][0-9\-]{3,})",
+    re.IGNORECASE,
+)
+_CONTRACT = re.compile(
+    r"договор\w*\s*(?:об оказании услуг\w*\s*(?:связи)?\s*)?(?:№|N|#|номер)\s*"
+    r"([0-9A-Za-zА-Яа-я][\w\-/]*)",
+    re.IGNORECASE,
+)
+_DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_DATE_WORDS = re.compile(
+    r"[«\"']?(\d{1,2})[»\"']?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE
+)
+_SIGNATURE = re.compile(r"подпись|/\s*[А-ЯЁ][а-яё]+\s*/|_{4,}", re.IGNORECASE)
+# The rest of a date line from the word «подпись» or a «/ И. О. Фамилия /» on.
+_SIGNATURE_TAIL = re.compile(r"(?:подпись|[/\[(]\s*[А-ЯЁ]\.).*$", re.IGNORECASE)
+_CONTINUES = re.compile(r"(?:,|\b(?:г|ул|д|пр|пер|обл|наб|ш|пос|мкр|корп|стр)\.)$", re.IGNORECASE)
+_HOUSE = re.compile(r"^(?:д\.|дом|кв\.|корп|стр\.)|\bд\.\s*\d", re.IGNORECASE)
+_PAPER_REPLY = re.compile(
+    r"ответ\w*\s[^.\n]{0,60}(?:почт(?:ой|овый|е)|по\s+(?:моему\s+)?адресу|в\s+письменной\s+форме)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Fields:
+    surname: str | None = None
+    name: str | None = None
+    patronymic: str | None = None
+    gender: str | None = None
+    postcode: str | None = None
+    postal_address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    account: str | None = None
+    contract: str | None = None
+    letter_date: dt.date | None = None
+    signed: bool | None = None
+    wants_paper_reply: bool = False
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the letter says about the organisation itself, so it is not taken as the sender's."""
+
+    postcodes: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()
+    phones: frozenset[str] = frozenset()
+
+
+def normalise_phone(digits: Iterable[str]) -> str:
+    return "+7" + "".join(digits)
+
+
+def _phone(text: str, known: Known) -> tuple[str, str] | None:
+    for match in _PHONE.finditer(text):
+        phone = normalise_phone(match.groups())
+        if phone not in known.phones:
+            return phone, match.group()
+    return None
+
+
+def _email(text: str, known: Known, sender_email: str | None) -> tuple[str, str] | None:
+    for match in _EMAIL.finditer(text):
+        email = match.group().lower().rstrip(".")
+        if email not in known.emails:
+            return email, match.group()
+    if sender_email and sender_email not in known.emails:
+        return sender_email, f"From: {sender_email}"
+    return None
+
+
+def _continued(line: str, lines: list[str]) -> str:
+    """An address line with the lines that carry it on («ул.» / «Красная, д. 120»)."""
+    for following in lines[:2]:
+        following = following.strip()
+        if not following or ":" in following or _PHONE.search(following):
+            break
+        if not (_CONTINUES.search(line.rstrip()) or _HOUSE.search(following)):
+            break
+        line = f"{line.rstrip()} {following}"
+    return line
+
+
+def _address(text: str, known: Known, after: int) -> tuple[str, str, str] | None:
+    """(postcode, address, evidence) of the first address line that is not ours,
+    preferring one at or after the sender's name."""
+    found = []
+    for match in _POSTCODE_LINE.finditer(text):
+        postcode, rest = match.groups()
+        if postcode in known.postcodes or not _ADDRESS_WORDS.search(rest):
+            continue
+        following = text[match.end() :].lstrip("\n").split("\n")[:2]
+        rest = _continued(rest, following)
+        address = re.sub(r"\s+", " ", f"{postcode}, {rest}").strip(" ,;")
+        found.append((match.start(), postcode, address, match.group().strip()))
+    if not found:
+        return None
+    later = [f for f in found if f[0] >= after]
+    _, postcode, address, evidence = (later or found)[0]
+    return postcode, address, evidence
+
+
+def _letter_date(text: str) -> tuple[dt.date, str] | None:
+    """The letter's own date: a date standing on a line of its own, the last one;
+    dates inside sentences are about contracts and bills."""
+    best: tuple[dt.date, str] | None = None
+    for line in text.splitlines():
+        stripped = _SIGNATURE_TAIL.sub("", line).strip()
+        for pattern, build in ((_DATE_NUMERIC, _numeric), (_DATE_WORDS, _words)):
+            match = pattern.search(stripped)
+            if match is None:
+                continue
+            rest = (stripped[: match.start()] + stripped[match.end() :]).strip(" .г,")
+            if len(rest) > 25 or re.search(r"\bот\b|договор|с\s*$", rest, re.IGNORECASE):
+                continue
+            date = build(match)
+            if date is not None:
+                best = (date, stripped)
+    return best
+
+
+def _numeric(match: re.Match[str]) -> dt.date | None:
+    day, month, year = (int(g) for g in match.groups())
+    return _date(year, month, day)
+
+
+def _words(match: re.Match[str]) -> dt.date | None:
+    day, month, year = match.groups()
+    return _date(int(year), MONTHS[month.lower()], int(day))
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def extract_fields(
+    text: str,
+    *,
+    channel: str,
+    sender_email: str | None = None,
+    sender_name: str | None = None,
+    sent_at: dt.datetime | None = None,
+    known: Known = Known(),
+) -> Fields:
+    evidence: dict[str, str] = {}
+    person: PersonName | None = find_sender(text)
+    display = name_from_display(sender_name)
+    if (person is None or person.surname is None) and display is not None:
+        person = display
+    values: dict[str, object] = {}
+    sender_at = 0
+    if person is not None:
+        values |= {
+            "surname": person.surname,
+            "name": person.name,
+            "patronymic": person.patronymic,
+            "gender": person.gender,
+        }
+        evidence["name"] = person.evidence
+        sender_at = max(text.find(person.evidence), 0)
+    if (address := _address(text, known, sender_at)) is not None:
+        values["postcode"], values["postal_address"], evidence["postal_address"] = address
+    if (email := _email(text, known, sender_email)) is not None:
+        values["email"], evidence["email"] = email
+    if (phone := _phone(text, known)) is not None:
+        values["phone"], evidence["phone"] = phone
+    if (account := _ACCOUNT.search(text)) is not None:
+        values["account"], evidence["account"] = account.group(1).strip("-"), account.group()
+    if (contract := _CONTRACT.search(text)) is not None:
+        values["contract"], evidence["contract"] = contract.group(1), contract.group()
+    if (letter_date := _letter_date(text)) is not None:
+        values["letter_date"], evidence["letter_date"] = letter_date
+    elif sent_at is not None:
+        values["letter_date"] = sent_at.astimezone(dt.timezone(dt.timedelta(hours=3))).date()
+        evidence["letter_date"] = "Date: header"
+    if channel == "post":
+        tail = text[-600:]
+        values["signed"] = True if _SIGNATURE.search(tail) else None
+        values["wants_paper_reply"] = True
+    elif (paper := _PAPER_REPLY.search(text)) is not None:
+        values["wants_paper_reply"] = True
+        evidence["wants_paper_reply"] = paper.group()
+    return Fields(**values, evidence=evidence)  # type: ignore[arg-type]

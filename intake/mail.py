@@ -1,0 +1,139 @@
+"""An e-mail's bytes to a ``ParsedMessage``: headers, body text, attachments,
+and whether it is noise (auto-reply, bounce, bulk) that must not be answered.
+
+mail-parser reads the structure and headers; body parts are decoded here from
+their raw bytes, because a wrong or missing charset is common in Russian mail
+and the parsers' own decoding turns it into mojibake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.message
+import email.utils
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import mailparser
+
+from errors import MalformedMessage
+from intake.charsets import decode_text
+from intake.html import html_to_text
+
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(auto(matic)?[ -]?(reply|response)|out of (the )?office|autoreply|vacation|"
+    r"автоответ|автоматический ответ|я в отпуске|нет на месте)",
+    re.IGNORECASE,
+)
+_DAEMON = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MailAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    message_id: str | None
+    subject: str
+    sender_email: str | None
+    sender_name: str | None
+    date: dt.datetime | None
+    text: str
+    attachments: tuple[MailAttachment, ...]
+    noise: str | None  # "auto-reply", "bounce" or "bulk": recorded, never answered
+    in_reply_to: tuple[str, ...]
+
+
+def safe_filename(name: str | None, fallback: str) -> str:
+    """A name safe to show and to write: no folders, no control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    name = name.strip(" .")[:200]
+    return name or fallback
+
+
+def noise_reason(msg: email.message.Message, sender: str | None, subject: str) -> str | None:
+    """RFC 3834 and common practice: mail that a person did not write."""
+    auto_submitted = str(msg.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(msg.get("Precedence", "")).strip().lower()
+    if msg.get_content_type() == "multipart/report" or (sender and _DAEMON.match(sender)):
+        return "bounce"
+    if str(msg.get("Return-Path", "")).strip() == "<>":
+        return "bounce"
+    if (
+        auto_submitted != "no"
+        or any(msg.get(h) for h in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"))
+        or precedence == "auto_reply"
+        or _AUTO_SUBJECT.match(subject)
+    ):
+        return "auto-reply"
+    if precedence in ("bulk", "list", "junk") or msg.get("List-Unsubscribe") or msg.get("List-Id"):
+        return "bulk"
+    return None
+
+
+def _part_text(part: email.message.Message) -> str:
+    payload = part.get_payload(decode=True)
+    raw = payload if isinstance(payload, bytes) else b""
+    return decode_text(raw, part.get_content_charset())
+
+
+def _body_and_attachments(
+    msg: email.message.Message,
+) -> tuple[str, tuple[MailAttachment, ...]]:
+    plain: list[str] = []
+    html: list[str] = []
+    attachments: list[MailAttachment] = []
+    for n, part in enumerate(msg.walk()):
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        disposition = part.get_content_disposition()
+        if disposition != "attachment" and ctype == "text/plain":
+            plain.append(_part_text(part))
+        elif disposition != "attachment" and ctype == "text/html":
+            html.append(html_to_text(_part_text(part)))
+        else:
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload:
+                name = safe_filename(part.get_filename(), f"attachment-{n}")
+                attachments.append(MailAttachment(name, ctype, payload))
+    text = "\n\n".join(t for t in plain if t.strip()) or "\n\n".join(html)
+    return text.strip(), tuple(attachments)
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    try:
+        mail = mailparser.parse_from_bytes(raw)
+    except Exception as exc:  # mail-parser raises assorted errors on broken input
+        raise MalformedMessage(f"mail cannot be parsed: {exc}") from exc
+    msg: email.message.Message = mail.message
+    if not msg.keys():
+        raise MalformedMessage("mail has no headers")
+    senders = mail.from_ or []
+    sender_name, sender_email = senders[0] if senders else ("", "")
+    sender_email = sender_email.strip().lower() or None
+    subject = (mail.subject or "").strip()
+    text, attachments = _body_and_attachments(msg)
+    message_id = (mail.message_id or "").strip() or None
+    date = mail.date if isinstance(mail.date, dt.datetime) else None
+    if date is not None and date.tzinfo is None:
+        date = date.replace(tzinfo=dt.UTC)
+    references = " ".join(str(msg.get(h, "")) for h in ("In-Reply-To", "References"))
+    return ParsedMessage(
+        message_id=message_id,
+        subject=subject,
+        sender_email=sender_email,
+        sender_name=sender_name.strip() or None,
+        date=date,
+        text=text,
+        attachments=attachments,
+        noise=noise_reason(msg, sender_email, subject),
+        in_reply_to=tuple(re.findall(r"<[^<>\s]+>", references)),
+    )

@@ -1,0 +1,141 @@
+"""Where inbound items come from: files named on the command line, the local
+mail drop (a Maildir or a folder of ``.eml`` files) and the scan folder.
+
+A source yields ``Incoming`` items; after the item is committed to the store,
+the pipeline calls ``settle`` so the file leaves the drop folder.  Nothing
+is moved or deleted before that, so a crash at any point loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from errors import ConfigError, TooLarge, UnsupportedFile
+from store.blobs import sha256
+from store.models import Channel
+
+MAIL_SUFFIXES = frozenset({".eml", ".msg", ".mbox-part"})
+SCAN_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
+DONE, FAILED = "done", "failed"
+SKIP_DIRS = frozenset({DONE, FAILED, "tmp", ".part"})
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One file's bytes and where they came from."""
+
+    source: str  # shown to users and exported
+    source_key: str  # identity of the item in the store: the same key is the same item
+    channel: Channel
+    data: bytes
+    filename: str
+    received_at: dt.datetime
+    path: Path | None = None  # the file to settle after commit; None for explicit ingest
+
+    @property
+    def content_hash(self) -> str:
+        return sha256(self.data)
+
+
+def channel_for(path: Path) -> Channel:
+    suffix = path.suffix.lower()
+    if suffix in SCAN_SUFFIXES:
+        return Channel.post
+    if suffix in MAIL_SUFFIXES or _looks_like_mail(path):
+        return Channel.email
+    raise UnsupportedFile(f"{path.name}: not a letter pismo reads (.eml, .pdf, .png, .jpg, .tiff)")
+
+
+def _looks_like_mail(path: Path) -> bool:
+    """Maildir files have no suffix; recognise them by their first header line."""
+    with path.open("rb") as f:
+        head = f.read(1024)
+    first = head.split(b"\n", 1)[0]
+    return b":" in first and not first.startswith((b"%PDF", b"\x89PNG"))
+
+
+def read_file(path: Path, source: str, max_bytes: int, settle: bool) -> Incoming:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise TooLarge(f"{path.name}: {size} bytes, over the limit of {max_bytes}")
+    data = path.read_bytes()
+    return Incoming(
+        source=source,
+        source_key=f"file:{sha256(data)}",
+        channel=channel_for(path),
+        data=data,
+        filename=path.name,
+        received_at=dt.datetime.now(dt.UTC),
+        path=path if settle else None,
+    )
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the files inside folders named, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Files ready in a drop folder: complete (no ``.part``), not yet settled."""
+    if not folder.is_dir():
+        return []
+    ready = []
+    for path in expand_paths([folder]):
+        if path.suffix == ".part":
+            continue  # a scanner still writing: it renames the file when done
+        if path.parent.name == "cur" and "S" in path.name.partition(":2,")[2]:
+            continue  # a Maildir message already seen and settled
+        ready.append(path)
+    return ready
+
+
+def settle(path: Path, drop_root: Path, ok: bool, reason: str | None = None) -> Path:
+    """Move a processed file out of its drop folder: ``done/DATE/`` or ``failed/``.
+
+    A Maildir message goes from ``new/`` to ``cur/`` with the Seen flag instead,
+    which is where mail clients expect read mail.
+    """
+    if ok and path.parent.name == "new" and (path.parent.parent / "cur").is_dir():
+        target = path.parent.parent / "cur" / f"{path.name.split(':2,')[0]}:2,S"
+        os.replace(path, target)
+        return target
+    folder = drop_root / DONE / dt.date.today().isoformat() if ok else drop_root / FAILED
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _free_name(folder / path.name)
+    shutil.move(path, target)
+    if reason is not None:
+        target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+    return target
+
+
+def _free_name(target: Path) -> Path:
+    n = 1
+    candidate = target
+    while candidate.exists():
+        candidate = target.with_name(f"{target.stem}.{n}{target.suffix}")
+        n += 1
+    return candidate
+
+
+def maildir_path(mail_url: str) -> Path | None:
+    """The local folder of a ``maildir://`` URL, or None for an IMAP URL."""
+    url = urlparse(mail_url)
+    if url.scheme == "maildir":
+        return Path(unquote(url.netloc + url.path))
+    if url.scheme in ("imap", "imaps"):
+        return None
+    raise ConfigError(f"mail_url {mail_url!r}: use imap://, imaps:// or maildir://")

@@ -1,0 +1,468 @@
+"""The flow of one letter: source → item → text → fields → findings → registration → drafts.
+
+Each stage takes an id, reads what it needs, does its work outside any
+transaction, and writes its result in one short transaction guarded by the
+item's state, so running a stage twice, or in two processes at once, does
+the work once.  ``process`` chains the stages inline; a queue can chain the
+same functions instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from errors import InputError
+from intake.checks import check
+from intake.classify import classify
+from intake.fields import Fields, Known, extract_fields, normalise_phone
+from intake.mail import parse_message
+from intake.sources import Incoming
+from letters.drafting import letter_context, plan_drafts
+from letters.render import Renderer
+from ocr.document import DocumentText, OcrOptions, is_pdf, read_document
+from settings import Settings
+from store.blobs import BlobStore
+from store.db import transaction
+from store.deadlines import ProductionCalendar, compute_deadlines
+from store.models import (
+    Appeal,
+    Applicant,
+    Attachment,
+    Channel,
+    Draft,
+    InboundItem,
+    ItemState,
+    utcnow,
+)
+from store.registration import INCOMING, audit, format_number, next_number
+
+log = logging.getLogger("pismo.pipeline")
+SCAN_TYPES = ("application/pdf", "image/")
+
+
+@dataclass
+class Context:
+    settings: Settings
+
+    @functools.cached_property
+    def blobs(self) -> BlobStore:
+        return BlobStore(self.settings.blob_dir)
+
+    @functools.cached_property
+    def calendar(self) -> ProductionCalendar:
+        c = self.settings.calendar
+        return ProductionCalendar(c.extra_holidays, c.extra_working_days)
+
+    @functools.cached_property
+    def renderer(self) -> Renderer:
+        return Renderer(self.settings.org.template_dir)
+
+    @functools.cached_property
+    def ocr_options(self) -> OcrOptions:
+        s = self.settings
+        return OcrOptions(s.ocr.languages, s.ocr.dpi, s.limits.max_image_pixels, s.limits.max_pages)
+
+    @functools.cached_property
+    def known(self) -> Known:
+        """The organisation's own details, which letters quote and which are not the sender's."""
+        org = self.settings.org
+        own = extract_fields(f"{org.address}\n{org.email}\n{org.phone}", channel="email")
+        phones = {normalise_phone(d for d in org.phone if d.isdigit()).replace("+77", "+7")}
+        return Known(
+            postcodes=frozenset(filter(None, [own.postcode])),
+            emails=frozenset(filter(None, [org.email.lower()])),
+            phones=frozenset(phones | set(filter(None, [own.phone]))),
+        )
+
+    def today(self) -> dt.date:
+        return dt.datetime.now(ZoneInfo(self.settings.org.timezone)).date()
+
+    @property
+    def db(self) -> str:
+        return self.settings.db_url
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item_id: int
+    new: bool
+    state: ItemState
+    reg_number: str | None
+    reason: str | None
+    drafts: tuple[str, ...]
+
+
+# --- stage 1: claim the item -------------------------------------------------
+
+
+def receive(ctx: Context, incoming: Incoming) -> tuple[int, bool]:
+    """Record the item and keep its bytes; the same source key is the same item."""
+    digest = ctx.blobs.put(incoming.data)
+    with transaction(ctx.db) as s:
+        existing = s.scalar(
+            sa.select(InboundItem.id).where(InboundItem.source_key == incoming.source_key)
+        )
+        if existing is not None:
+            return existing, False
+        item = InboundItem(
+            source_key=incoming.source_key,
+            source=incoming.source,
+            channel=incoming.channel,
+            content_hash=digest,
+            size=len(incoming.data),
+            filename=incoming.filename,
+            received_at=incoming.received_at,
+            state=ItemState.received,
+        )
+        s.add(item)
+        s.flush()
+        audit(s, "received", item_id=item.id, channel=incoming.channel.value)
+        return item.id, True
+
+
+# --- stage 2: text -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    message_id: str | None = None
+    noise: str | None = None
+    ocr: DocumentText | None = None
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
+    subject: str = ""
+    sender_email: str | None = None
+    sender_name: str | None = None
+    sent_at: dt.datetime | None = None
+
+
+def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
+    """The text of an item: a mail's body plus its scanned attachments, or a scan's OCR."""
+    if channel is Channel.post:
+        document = read_document(data, ctx.ocr_options)
+        return Reading(text=document.text, ocr=document)
+    message = parse_message(data)
+    texts = [message.text]
+    pages = []
+    for attachment in message.attachments:
+        is_scan = attachment.content_type.startswith(SCAN_TYPES) or is_pdf(attachment.data)
+        if message.noise is None and is_scan:
+            document = read_document(attachment.data, ctx.ocr_options)
+            texts.append(f"[Вложение: {attachment.filename}]\n{document.text}")
+            pages.extend(document.pages)
+    ocr = DocumentText(tuple(pages), from_text_layer=False) if pages else None
+    return Reading(
+        text="\n\n".join(t for t in texts if t).strip(),
+        message_id=message.message_id,
+        noise=message.noise,
+        ocr=ocr,
+        attachments=tuple((a.filename, a.content_type, a.data) for a in message.attachments),
+        subject=message.subject,
+        sender_email=message.sender_email,
+        sender_name=message.sender_name,
+        sent_at=message.date,
+    )
+
+
+def _ocr_summary(ocr: DocumentText | None) -> dict[str, object] | None:
+    if ocr is None or not ocr.pages:
+        return None
+    return {
+        "pages": len(ocr.pages),
+        "mean_confidence": ocr.mean_confidence,
+        "page_confidences": [p.mean_confidence for p in ocr.pages],
+        "from_text_layer": ocr.from_text_layer,
+    }
+
+
+def read(ctx: Context, item_id: int) -> None:
+    with transaction(ctx.db) as s:
+        item = s.get_one(InboundItem, item_id)
+        if item.state is not ItemState.received:
+            return
+        channel, digest = item.channel, item.content_hash
+    try:
+        reading = read_item(ctx, channel, ctx.blobs.get(digest))
+    except InputError as exc:
+        quarantine(ctx, item_id, str(exc))
+        return
+    stored = [
+        Attachment(
+            item_id=item_id,
+            filename=name,
+            content_type=ctype,
+            content_hash=ctx.blobs.put(data),
+            size=len(data),
+        )
+        for name, ctype, data in reading.attachments
+    ]
+    with transaction(ctx.db) as s:
+        item = s.get_one(InboundItem, item_id, with_for_update=True)
+        if item.state is not ItemState.received:
+            return
+        item.text = reading.text
+        item.message_id = reading.message_id
+        item.ocr = _ocr_summary(reading.ocr)
+        item.meta = {
+            "subject": reading.subject,
+            "sender_email": reading.sender_email,
+            "sender_name": reading.sender_name,
+            "sent_at": reading.sent_at.isoformat() if reading.sent_at else None,
+        }
+        s.add_all(stored)
+        if reading.noise:
+            item.state = ItemState.not_registered
+            item.not_registered_reason = reading.noise
+            audit(s, "not_registered", item_id=item_id, reason=reading.noise)
+        else:
+            item.state = ItemState.read
+            audit(
+                s, "read", item_id=item_id, ocr_pages=len(reading.ocr.pages) if reading.ocr else 0
+            )
+
+
+def quarantine(ctx: Context, item_id: int, reason: str) -> None:
+    with transaction(ctx.db) as s:
+        item = s.get_one(InboundItem, item_id, with_for_update=True)
+        item.state = ItemState.quarantined
+        item.not_registered_reason = f"quarantined: {reason}"
+        audit(s, "quarantined", item_id=item_id, reason=reason)
+    log.warning("item %s quarantined: %s", item_id, reason)
+
+
+# --- stage 3: fields, findings, registration ----------------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Everything the letter says, read and checked, ready to register."""
+
+    fields: Fields
+    kind: str
+    category: str
+    findings: dict[str, object]
+    grounds: tuple[str, ...]
+    needs_person: bool
+
+
+def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
+    meta = item.meta
+    sent_at = dt.datetime.fromisoformat(meta["sent_at"]) if meta.get("sent_at") else None
+    text = item.text or ""
+    fields = extract_fields(
+        text,
+        channel=item.channel.value,
+        sender_email=meta.get("sender_email"),
+        sender_name=meta.get("sender_name"),
+        sent_at=sent_at,
+        known=ctx.known,
+    )
+    classification = classify(text, meta.get("subject") or "")
+    findings = check(
+        fields,
+        channel=item.channel.value,
+        kind=classification.kind,
+        attachment_count=attachment_count,
+    )
+    confidence = (item.ocr or {}).get("mean_confidence")
+    needs_person = confidence is not None and confidence < ctx.settings.ocr.min_confidence
+    return Judgement(
+        fields=fields,
+        kind=classification.kind,
+        category=classification.category,
+        findings={
+            **findings.as_dict(),
+            "evidence": {
+                **fields.evidence,
+                **{k: ", ".join(v) for k, v in classification.evidence.items()},
+            },
+        },
+        grounds=tuple(findings.codes),
+        needs_person=needs_person,
+    )
+
+
+def register(ctx: Context, item_id: int) -> int | None:
+    """Give the item's appeal its number and deadlines; a duplicate joins the first one."""
+    with transaction(ctx.db) as s:
+        item = s.get_one(InboundItem, item_id)
+        if item.state is not ItemState.read:
+            return item.appeal_id
+        attachments = len(item.attachments)
+    judgement = judge(ctx, item, attachments)
+    for attempt in (1, 2):
+        try:
+            return _register(ctx, item_id, judgement)
+        except sa.exc.IntegrityError:
+            # Another process registered the same letter a moment ago; the
+            # second attempt finds it and records this item as its duplicate.
+            if attempt == 2:
+                raise
+    return None
+
+
+def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
+    settings = ctx.settings
+    org = settings.org
+    with transaction(ctx.db) as s:
+        item = s.get_one(InboundItem, item_id, with_for_update=True)
+        if item.state is not ItemState.read:
+            return item.appeal_id
+        same = [Appeal.content_hash == item.content_hash]
+        if item.message_id:
+            same.append(Appeal.message_id == item.message_id)
+        first = s.scalar(sa.select(Appeal).where(sa.or_(*same)))
+        if first is not None:
+            item.state = ItemState.not_registered
+            item.not_registered_reason = "duplicate"
+            item.appeal_id = first.id
+            audit(s, "duplicate", item_id=item_id, appeal_id=first.id)
+            return first.id
+        now = utcnow()
+        today = now.astimezone(ZoneInfo(org.timezone)).date()
+        received = item.received_at.astimezone(ZoneInfo(org.timezone)).date()
+        seq = next_number(s, INCOMING, today.year)
+        deadlines = compute_deadlines(
+            ctx.calendar,
+            regime=org.regime,
+            kind=j.kind,
+            received=received,
+            registered=today,
+            grounds=j.grounds,
+        )
+        f = j.fields
+        applicant = Applicant(
+            surname=f.surname,
+            name=f.name,
+            patronymic=f.patronymic,
+            postcode=f.postcode,
+            postal_address=f.postal_address,
+            email=f.email,
+            phone=f.phone,
+        )
+        appeal = Appeal(
+            reg_number=format_number(org.reg_number_format, org.reg_prefix, today.year, seq),
+            reg_year=today.year,
+            reg_seq=seq,
+            registered_at=now,
+            received_at=item.received_at,
+            channel=item.channel,
+            content_hash=item.content_hash,
+            message_id=item.message_id,
+            regime=org.regime,
+            kind=j.kind,
+            category=j.category,
+            department=settings.departments.get(j.category),
+            status="needs_transcription" if j.needs_person else "registered",
+            applicant=applicant,
+            account=f.account,
+            contract=f.contract,
+            letter_date=f.letter_date,
+            signed=f.signed,
+            wants_paper_reply=f.wants_paper_reply,
+            findings={**j.findings, "gender": f.gender},
+            **dataclasses.asdict(deadlines),
+        )
+        s.add(appeal)
+        s.flush()
+        item.appeal_id = appeal.id
+        item.state = ItemState.needs_transcription if j.needs_person else ItemState.registered
+        audit(
+            s,
+            "registered",
+            item_id=item_id,
+            appeal_id=appeal.id,
+            reg_number=appeal.reg_number,
+            kind=j.kind,
+            category=j.category,
+            grounds=list(j.grounds),
+        )
+        return appeal.id
+
+
+# --- stage 4: drafts -----------------------------------------------------------
+
+
+def draft(ctx: Context, appeal_id: int) -> list[str]:
+    """Render the drafts the appeal calls for that it does not have yet; their PDF paths."""
+    with transaction(ctx.db) as s:
+        appeal = s.scalars(
+            sa.select(Appeal)
+            .where(Appeal.id == appeal_id)
+            .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
+        ).one()
+        have = {d.type for d in appeal.drafts}
+        todo = [p for p in plan_drafts(appeal) if p.type not in have]
+    paths = []
+    for plan in todo:
+        context = letter_context(appeal, plan, ctx.settings.org, ctx.today())
+        pdf = ctx.renderer.pdf(ctx.renderer.html(plan.template, appeal.regime, context))
+        digest = ctx.blobs.put(pdf)
+        path = _draft_path(ctx, appeal.reg_number, plan.type)
+        with transaction(ctx.db) as s:
+            if s.scalar(
+                sa.select(Draft.id).where(Draft.appeal_id == appeal_id, Draft.type == plan.type)
+            ):
+                continue  # another process drafted it meanwhile
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(pdf)
+            row = Draft(
+                appeal_id=appeal_id,
+                type=plan.type,
+                ground=plan.ground,
+                version=1,
+                status="draft",
+                pdf_path=str(path),
+                pdf_hash=digest,
+            )
+            s.add(row)
+            s.flush()
+            audit(s, "drafted", appeal_id=appeal_id, draft_id=row.id, type=plan.type)
+        paths.append(str(path))
+    return paths
+
+
+def _draft_path(ctx: Context, reg_number: str, kind: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in reg_number)
+    return ctx.settings.drafts_dir / safe / f"{kind}-v1.pdf"
+
+
+# --- the chain ------------------------------------------------------------------
+
+
+def process(ctx: Context, incoming: Incoming) -> Outcome:
+    """All stages, inline, for one incoming file."""
+    item_id, new = receive(ctx, incoming)
+    return advance(ctx, item_id, new)
+
+
+def advance(ctx: Context, item_id: int, new: bool = False) -> Outcome:
+    """Run whatever stages an item still needs, from wherever it stopped."""
+    read(ctx, item_id)
+    appeal_id = register(ctx, item_id)
+    drafts: list[str] = []
+    with transaction(ctx.db) as s:
+        item = s.get_one(InboundItem, item_id)
+        state = item.state
+    if appeal_id is not None and state in (ItemState.registered,):
+        drafts = draft(ctx, appeal_id)
+    with transaction(ctx.db) as s:
+        item = s.get_one(InboundItem, item_id)
+        reg = item.appeal.reg_number if item.appeal else None
+        return Outcome(
+            item_id=item_id,
+            new=new,
+            state=item.state,
+            reg_number=reg,
+            reason=item.not_registered_reason,
+            drafts=tuple(drafts),
+        )
