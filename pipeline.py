@@ -29,6 +29,7 @@ from intake.sources import Incoming
 from letters.drafting import letter_context, plan_drafts
 from letters.render import Renderer
 from ocr.document import DocumentText, OcrOptions, is_pdf, read_document
+from ocr.tesseract import PageText
 from settings import Settings
 from store.blobs import BlobStore
 from store.db import transaction
@@ -152,7 +153,7 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
         return Reading(text=document.text, ocr=document)
     message = parse_message(data)
     texts = [message.text]
-    pages = []
+    pages: list[PageText] = []
     for attachment in message.attachments:
         is_scan = attachment.content_type.startswith(SCAN_TYPES) or is_pdf(attachment.data)
         if message.noise is None and is_scan:

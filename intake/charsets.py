@@ -25,7 +25,7 @@ def russian_score(text: str) -> float:
     Text decoded with the wrong Cyrillic code page keeps its letter count but
     swaps case (KOI8-R against cp1251) or picks rare letters, so both fall.
     """
-    cyrillic = _CYRILLIC_BLOCK.findall(text)
+    cyrillic: list[str] = _CYRILLIC_BLOCK.findall(text)
     if not cyrillic:
         return 0.0
     letters = [ch for ch in cyrillic if ch in _RUSSIAN]

@@ -22,10 +22,10 @@ def _petrovich() -> Petrovich:
 
 def _gender(gender: str | None, patronymic: str | None) -> str:
     if gender == "femn" or (patronymic or "").endswith(("вна", "чна", "кызы")):
-        return Gender.FEMALE
+        return str(Gender.FEMALE)
     if gender == "masc" or (patronymic or "").endswith(("вич", "ич", "оглы")):
-        return Gender.MALE
-    return Gender.ANDRGN
+        return str(Gender.MALE)
+    return str(Gender.ANDRGN)
 
 
 def dative(

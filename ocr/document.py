@@ -8,11 +8,12 @@ pixel limit before they are decoded, so a decompression bomb costs nothing.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from errors import InputError, TooLarge, UnsupportedFile
 from ocr.tesseract import PageText, recognise
@@ -59,19 +60,25 @@ def read_document(data: bytes, options: OcrOptions) -> DocumentText:
 
 def _images(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
     Image.MAX_IMAGE_PIXELS = options.max_pixels
+    # WeasyPrint turns this on at import; a truncated scan must fail here, not be half read.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            # Over the limit but under twice it, Pillow only warns: a bomb all the same.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+        with image:
             for n, frame in enumerate(ImageSequence.Iterator(image)):
                 if n >= options.max_pages:
                     raise TooLarge(f"more than {options.max_pages} pages")
                 width, height = frame.size
                 if width * height > options.max_pixels:
                     raise TooLarge(
-                        f"page {n + 1} is {width}x{height} pixels, over the limit of "
+                        f"page {n + 1} is {width}x{height} pixels, over the pixel limit of "
                         f"{options.max_pixels}"
                     )
                 yield frame.convert("L")
-    except Image.DecompressionBombError as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise TooLarge(f"image over the pixel limit: {exc}") from exc
     except UnidentifiedImageError as exc:
         raise UnsupportedFile("not an image pismo can read (PDF, PNG, JPEG, TIFF)") from exc

@@ -1,0 +1,111 @@
+"""The command line as a user runs it, in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from tests.conftest import REPO
+from tests.letters import appeal_eml
+
+PISMO = [sys.executable, str(REPO / "runner.py")]
+
+
+def pismo(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [*PISMO, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=600
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"pismo {args} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+def test_help_on_every_command(env: dict[str, str]) -> None:
+    for command in ("ingest", "run", "list", "show", "export", "demo", "settings", "db"):
+        assert "usage: pismo" in pismo(env, command, "--help").stdout
+
+
+def test_console_script_is_the_same_cli(env: dict[str, str]) -> None:
+    script = Path(sys.executable).parent / "pismo"
+    out = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
+    assert out.stdout == pismo(env, "--help").stdout
+
+
+def test_ingest_the_same_file_twice_registers_it_once(env: dict[str, str], tmp_path: Path) -> None:
+    letter = tmp_path / "letter.eml"
+    letter.write_bytes(appeal_eml(1))
+    first = pismo(env, "ingest", str(letter)).stdout
+    second = pismo(env, "ingest", str(letter)).stdout
+    assert "registered ВХ-" in first and "already ingested" in second
+    records = json.loads(pismo(env, "export", "--format", "json").stdout)
+    assert len(records) == 1 and records[0]["registered"]
+
+
+def test_a_bad_file_fails_alone(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.eml").write_bytes(appeal_eml(1))
+    (tmp_path / "in" / "b.pdf").write_bytes(b"%PDF-1.4 broken")
+    (tmp_path / "in" / "c.eml").write_bytes(appeal_eml(2))
+    result = pismo(env, "ingest", str(tmp_path / "in"), check=False)
+    assert result.returncode == 5, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split("\t")[1].split()[0] for line in lines] == ["registered", "not", "registered"]
+    assert "quarantined: broken PDF" in lines[1]
+
+
+def test_demo_leaves_pdfs_with_cyrillic_text(env: dict[str, str]) -> None:
+    out = pismo(env, "demo").stdout
+    pdfs = [line.split("\t")[-1] for line in out.splitlines() if line.endswith(".pdf")]
+    assert len(pdfs) == 8
+    for pdf in pdfs:
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+        assert "ООО «Связь-Регион»" in text
+        assert "Уважаем" in text or "оставлено без ответа" in text
+    listing = pismo(env, "list").stdout
+    assert listing.count("ВХ-") == 8
+    number = listing.splitlines()[1].split()[0]
+    shown = json.loads(pismo(env, "show", number).stdout)
+    assert shown["reg_number"] == number and shown["findings"]["grounds"] == []
+    # A second pass finds the drop folders empty and registers nothing.
+    again = pismo(env, "run", "--once").stdout
+    assert again.strip() == ""
+
+
+def test_show_unknown_number_says_so(env: dict[str, str]) -> None:
+    result = pismo(env, "show", "ВХ-1999-000001", check=False)
+    assert result.returncode == 7 and "pismo list" in result.stderr
+
+
+def test_two_processes_at_once_get_distinct_gapless_numbers(
+    env: dict[str, str], db_url: str, tmp_path: Path
+) -> None:
+    env = {**env, "PISMO_DB_URL": db_url}
+    pismo(env, "db", "upgrade")
+    folders = []
+    for worker in range(2):
+        folder = tmp_path / f"batch{worker}"
+        folder.mkdir()
+        for n in range(15):
+            (folder / f"{n}.eml").write_bytes(appeal_eml(worker * 100 + n))
+        folders.append(folder)
+    procs = [
+        subprocess.Popen(
+            [*PISMO, "ingest", str(folder)],
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for folder in folders
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    records = json.loads(pismo(env, "export").stdout)
+    seqs = sorted(int(r["reg_number"].rsplit("-", 1)[1]) for r in records)
+    assert seqs == list(range(1, 31))
