@@ -79,3 +79,10 @@ def test_plain_postgresql_url_uses_psycopg3(url: str) -> None:
 def test_other_databases_are_refused() -> None:
     with pytest.raises(ConfigError, match="SQLite or PostgreSQL"):
         normalise_url("mysql://u@h/db")
+
+
+def test_example_config_is_valid(env: dict[str, str]) -> None:
+    from tests.conftest import REPO
+
+    s = load_settings(REPO / "pismo.example.toml")
+    assert s.org.regime == "telecom"
