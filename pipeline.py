@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from errors import InputError
 from intake.checks import check
 from intake.classify import classify
-from intake.fields import Fields, Known, extract_fields, normalise_phone
+from intake.fields import Fields, Known, extract_fields
 from intake.mail import parse_message
 from intake.sources import Incoming
 from letters.drafting import letter_context, plan_drafts
@@ -76,12 +76,11 @@ class Context:
     def known(self) -> Known:
         """The organisation's own details, which letters quote and which are not the sender's."""
         org = self.settings.org
-        own = extract_fields(f"{org.address}\n{org.email}\n{org.phone}", channel="email")
-        phones = {normalise_phone(d for d in org.phone if d.isdigit()).replace("+77", "+7")}
+        own = extract_fields(f"{org.address}\n{org.phone}", channel="email")
         return Known(
             postcodes=frozenset(filter(None, [own.postcode])),
-            emails=frozenset(filter(None, [org.email.lower()])),
-            phones=frozenset(phones | set(filter(None, [own.phone]))),
+            emails=frozenset([org.email.lower()]),
+            phones=frozenset(filter(None, [own.phone])),
         )
 
     def today(self) -> dt.date:
@@ -429,6 +428,17 @@ def draft(ctx: Context, appeal_id: int) -> list[str]:
             s.flush()
             audit(s, "drafted", appeal_id=appeal_id, draft_id=row.id, type=plan.type)
         paths.append(str(path))
+    with transaction(ctx.db) as s:
+        s.execute(
+            sa.update(InboundItem)
+            .where(InboundItem.appeal_id == appeal_id, InboundItem.state == ItemState.registered)
+            .values(state=ItemState.drafted)
+        )
+        s.execute(
+            sa.update(Appeal)
+            .where(Appeal.id == appeal_id, Appeal.status == "registered")
+            .values(status="drafted")
+        )
     return paths
 
 
@@ -454,7 +464,7 @@ def advance(ctx: Context, item_id: int, new: bool = False) -> Outcome:
     with transaction(ctx.db) as s:
         item = s.get_one(InboundItem, item_id)
         state = item.state
-    if appeal_id is not None and state in (ItemState.registered,):
+    if appeal_id is not None and state is ItemState.registered:
         drafts = draft(ctx, appeal_id)
     with transaction(ctx.db) as s:
         item = s.get_one(InboundItem, item_id)

@@ -78,7 +78,7 @@ def ingest_files(
 
 
 def resume_unfinished(ctx: Context) -> None:
-    """Items a crash left half-way (received or read, or registered without drafts)."""
+    """Items a crash left half-way: received, read, or registered without their drafts."""
     with db.transaction(ctx.db) as s:
         ids = s.scalars(
             sa.select(InboundItem.id).where(
@@ -268,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--once", action="store_true", help="one pass over the sources, then exit")
     p = command("list", cmd_list, "List registered appeals.")
-    p.add_argument("--status", help="only appeals in this status (registered, needs_transcription)")
+    p.add_argument("--status", help="only appeals in this status (drafted, needs_transcription)")
     p = command("show", cmd_show, "Show one appeal with its fields, findings and drafts.")
     p.add_argument("reg_number", metavar="REG")
     p = command("export", cmd_export, "Print every inbound item as JSON (the export contract).")

@@ -18,6 +18,7 @@ MONTHS = {
     "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
 }  # fmt: skip
 
+MOSCOW = dt.timezone(dt.timedelta(hours=3))  # e-mail dates become the sender's calendar day
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(
     r"(?<![\d+])(?:\+7|8|7)[\s\-]*\(?\s*(\d{3})\s*\)?[\s\-]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})(?!\d)"
@@ -182,37 +183,49 @@ def extract_fields(
     display = name_from_display(sender_name)
     if (person is None or person.surname is None) and display is not None:
         person = display
-    values: dict[str, object] = {}
     sender_at = 0
     if person is not None:
-        values |= {
-            "surname": person.surname,
-            "name": person.name,
-            "patronymic": person.patronymic,
-            "gender": person.gender,
-        }
         evidence["name"] = person.evidence
         sender_at = max(text.find(person.evidence), 0)
+    postcode = postal_address = None
     if (address := _address(text, known, sender_at)) is not None:
-        values["postcode"], values["postal_address"], evidence["postal_address"] = address
-    if (email := _email(text, known, sender_email)) is not None:
-        values["email"], evidence["email"] = email
-    if (phone := _phone(text, known)) is not None:
-        values["phone"], evidence["phone"] = phone
-    if (account := _ACCOUNT.search(text)) is not None:
-        values["account"], evidence["account"] = account.group(1).strip("-"), account.group()
-    if (contract := _CONTRACT.search(text)) is not None:
-        values["contract"], evidence["contract"] = contract.group(1), contract.group()
-    if (letter_date := _letter_date(text)) is not None:
-        values["letter_date"], evidence["letter_date"] = letter_date
+        postcode, postal_address, evidence["postal_address"] = address
+    email = phone = account = contract = None
+    if (found := _email(text, known, sender_email)) is not None:
+        email, evidence["email"] = found
+    if (found := _phone(text, known)) is not None:
+        phone, evidence["phone"] = found
+    if (match := _ACCOUNT.search(text)) is not None:
+        account, evidence["account"] = match.group(1).strip("-"), match.group()
+    if (match := _CONTRACT.search(text)) is not None:
+        contract, evidence["contract"] = match.group(1), match.group()
+    letter_date = None
+    if (dated := _letter_date(text)) is not None:
+        letter_date, evidence["letter_date"] = dated
     elif sent_at is not None:
-        values["letter_date"] = sent_at.astimezone(dt.timezone(dt.timedelta(hours=3))).date()
+        letter_date = sent_at.astimezone(MOSCOW).date()
         evidence["letter_date"] = "Date: header"
+    signed = None
+    wants_paper_reply = channel == "post"
     if channel == "post":
-        tail = text[-600:]
-        values["signed"] = True if _SIGNATURE.search(tail) else None
-        values["wants_paper_reply"] = True
+        # Only a paper letter has a signature to look for; 59-FZ asks none of e-mail.
+        signed = True if _SIGNATURE.search(text[-600:]) else None
     elif (paper := _PAPER_REPLY.search(text)) is not None:
-        values["wants_paper_reply"] = True
+        wants_paper_reply = True
         evidence["wants_paper_reply"] = paper.group()
-    return Fields(**values, evidence=evidence)  # type: ignore[arg-type]
+    return Fields(
+        surname=person.surname if person else None,
+        name=person.name if person else None,
+        patronymic=person.patronymic if person else None,
+        gender=person.gender if person else None,
+        postcode=postcode,
+        postal_address=postal_address,
+        email=email,
+        phone=phone,
+        account=account,
+        contract=contract,
+        letter_date=letter_date,
+        signed=signed,
+        wants_paper_reply=wants_paper_reply,
+        evidence=evidence,
+    )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from store.models import Appeal, InboundItem, ItemState
 
-REGISTERED = (ItemState.registered, ItemState.needs_transcription)
+REGISTERED = (ItemState.registered, ItemState.drafted, ItemState.needs_transcription)
 
 
 def _date(value: Any) -> str | None:

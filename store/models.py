@@ -63,7 +63,8 @@ class Channel(enum.StrEnum):
 class ItemState(enum.StrEnum):
     received = "received"  # claimed, raw content stored; nothing read yet
     read = "read"  # text extracted
-    registered = "registered"
+    registered = "registered"  # drafts still to be made
+    drafted = "drafted"  # registered and drafted: waits for people only
     needs_transcription = "needs_transcription"  # registered, OCR too unsure to draft
     not_registered = "not_registered"  # noise or duplicate, with the reason
     quarantined = "quarantined"  # could not be processed, with the reason
