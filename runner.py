@@ -218,6 +218,24 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url = settings_module.load_settings(args.config).db_url
     db.upgrade(url)
     print(f"database at revision {db.current_revision(url)}")
+    if db.normalise_url(url).get_backend_name() == "postgresql":
+        import executors
+
+        executors.apply_schema(url)
+        print("Procrastinate's job tables are in place")
+    return ExitCode.ok
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import executors
+
+    ctx = _context(args)
+    if args.concurrency:
+        ctx.settings.worker.concurrency = args.concurrency
+    if args.queues:
+        ctx.settings.worker.queues = args.queues.split(",")
+    executors.apply_schema(ctx.db)
+    executors.run_worker(ctx)
     return ExitCode.ok
 
 
@@ -273,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("reg_number", metavar="REG")
     p = command("export", cmd_export, "Print every inbound item as JSON (the export contract).")
     p.add_argument("--format", choices=["json"], default="json")
+    p = command(
+        "worker",
+        cmd_worker,
+        "Run a queued worker on PostgreSQL: polls the sources, reads, registers, drafts.",
+    )
+    p.add_argument("--concurrency", type=int, help="jobs at once (default: worker.concurrency)")
+    p.add_argument("--queues", help="comma-separated queues, e.g. ocr (default: all)")
     command(
         "demo", cmd_demo, "Copy the bundled sample letters into the drop folders and run one pass."
     )

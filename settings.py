@@ -101,6 +101,25 @@ class CalendarSettings(BaseModel):
     )
 
 
+class WorkerSettings(BaseModel):
+    concurrency: int = Field(
+        2, ge=1, description="Jobs one `pismo worker` process runs at once (threads)."
+    )
+    queues: list[str] = Field(
+        default_factory=list,
+        description="Queues a worker takes jobs from ('intake', 'ocr'); empty means all.",
+    )
+    heartbeat_interval: float = Field(
+        10.0, gt=0, description="Seconds between a worker's heartbeats."
+    )
+    stalled_after: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds without a heartbeat after which a worker is taken for dead "
+        "and its jobs are run again.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PISMO_", env_nested_delimiter="__", extra="forbid"
@@ -134,6 +153,9 @@ class Settings(BaseSettings):
     limits: Limits = Field(default_factory=Limits, description="Limits on inbound items.")
     calendar: CalendarSettings = Field(
         default_factory=CalendarSettings, description="Production calendar corrections."
+    )
+    worker: WorkerSettings = Field(
+        default_factory=WorkerSettings, description="Queued workers (PostgreSQL only)."
     )
     departments: dict[str, str] = Field(
         default_factory=lambda: {

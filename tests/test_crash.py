@@ -1,0 +1,139 @@
+"""Processes killed with SIGKILL at random moments, restarted: every letter once.
+
+On SQLite the one-process daemon (`pismo run`), on PostgreSQL two queued
+workers (`pismo worker`).  Afterwards each letter is registered once, drafted
+once, and nothing is left half-way or stuck in the queue.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import executors
+from pipeline import Context
+from settings import load_settings
+from store import db
+from store.models import Appeal, Draft, Event, InboundItem, ItemState
+from tests.conftest import REPO
+from tests.letters import appeal_eml
+
+LETTERS = 120
+
+
+def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "runner.py"), *args],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def drop_letters(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(LETTERS):
+        (folder / f"{n:04d}.eml").write_bytes(appeal_eml(n))
+
+
+def drafted(url: str) -> int:
+    with db.transaction(url) as s:
+        return int(
+            s.scalar(sa.select(sa.func.count()).where(InboundItem.state == ItemState.drafted)) or 0
+        )
+
+
+def wait_until(url: str, count: int, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while (done := drafted(url)) < count:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {done} of {count} letters drafted in {timeout} s")
+        time.sleep(0.2)
+
+
+def kill_and_restart(
+    url: str, procs: list[subprocess.Popen[bytes]], env: dict[str, str], *args: str
+) -> list[subprocess.Popen[bytes]]:
+    """SIGKILL a random process three times, mid-run (after 15, 40 and 65 % of the letters)."""
+    rng = random.Random(20261123)
+    for share in (0.15, 0.40, 0.65):
+        wait_until(url, int(LETTERS * share))
+        time.sleep(rng.uniform(0, 0.5))  # anywhere inside a stage
+        victim = rng.randrange(len(procs))
+        procs[victim].send_signal(signal.SIGKILL)
+        procs[victim].wait()
+        assert drafted(url) < LETTERS, "the kill came too late to test anything"
+        procs[victim] = start(env, *args)
+    return procs
+
+
+def assert_each_letter_once(url: str) -> None:
+    with db.transaction(url) as s:
+        count = lambda q: s.scalar(sa.select(sa.func.count()).select_from(q))  # noqa: E731
+        assert count(InboundItem) == LETTERS
+        assert count(Appeal) == LETTERS
+        assert count(Draft) == LETTERS
+        seqs = sorted(s.scalars(sa.select(Appeal.reg_seq)))
+        assert seqs == list(range(1, LETTERS + 1))
+        registered = s.scalar(sa.select(sa.func.count()).where(Event.action == "registered"))
+        assert registered == LETTERS
+        left = s.scalar(sa.select(sa.func.count()).where(InboundItem.state != ItemState.drafted))
+        assert left == 0
+
+
+def test_killed_daemon_on_sqlite_loses_and_doubles_nothing(env: dict[str, str]) -> None:
+    env = {**env, "PISMO_POLL_INTERVAL": "0.5"}
+    drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail")
+    subprocess.run([sys.executable, str(REPO / "runner.py"), "db", "upgrade"],
+                   env={**os.environ, **env}, check=True, capture_output=True)  # fmt: skip
+    url = f"sqlite:///{Path(env['PISMO_DATA_DIR']) / 'pismo.db'}"
+    procs = kill_and_restart(url, [start(env, "run")], env, "run")
+    try:
+        wait_until(url, LETTERS)
+    finally:
+        procs[0].send_signal(signal.SIGTERM)
+    assert procs[0].wait(timeout=120) == 0  # a graceful stop
+    assert_each_letter_once(url)
+
+
+@pytest.mark.postgres
+def test_killed_workers_on_postgresql_lose_and_double_nothing(
+    env: dict[str, str], pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env |= {
+        "PISMO_DB_URL": pg_url,
+        "PISMO_WORKER__HEARTBEAT_INTERVAL": "0.5",
+        "PISMO_WORKER__STALLED_AFTER": "3",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail")
+    subprocess.run([sys.executable, str(REPO / "runner.py"), "db", "upgrade"],
+                   env={**os.environ, **env}, check=True, capture_output=True)  # fmt: skip
+    ctx = Context(load_settings())
+    executors.use_context(ctx)
+    with executors.connected(pg_url) as app, app.open():
+        assert executors.take_files(ctx) == LETTERS  # a backlog, queued before any worker
+    workers = [start(env, "worker"), start(env, "worker")]
+    procs = kill_and_restart(pg_url, workers, env, "worker")
+    try:
+        wait_until(pg_url, LETTERS)
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            assert proc.wait(timeout=60) == 0  # a graceful stop
+    assert_each_letter_once(pg_url)
+    with db.transaction(pg_url) as s:
+        stuck = s.execute(
+            sa.text("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
+        ).scalar()
+    assert stuck == 0

@@ -1,0 +1,54 @@
+"""The pipeline on Procrastinate workers over PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import executors
+from pipeline import Context
+from settings import load_settings
+from store import db
+from store.export import export_items
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def queued_ctx(env: dict[str, str], pg_url: str, monkeypatch: pytest.MonkeyPatch) -> Context:
+    monkeypatch.setenv("PISMO_DB_URL", pg_url)
+    env["PISMO_DB_URL"] = pg_url
+    ctx = Context(load_settings())
+    db.upgrade(ctx.db)
+    executors.apply_schema(ctx.db)
+    return ctx
+
+
+def drop_samples(ctx: Context) -> None:
+    mail = executors.maildir_path(ctx.settings.mail_url)
+    assert mail is not None
+    for sub, target in (("mail", mail), ("scans", ctx.settings.scan_folder)):
+        target.mkdir(parents=True, exist_ok=True)
+        for sample in (SAMPLES / sub).iterdir():
+            shutil.copy(sample, target / sample.name)
+
+
+def test_workers_register_and_draft_the_samples(queued_ctx: Context) -> None:
+    drop_samples(queued_ctx)
+    executors.use_context(queued_ctx)
+    with executors.connected(queued_ctx.db) as app, app.open():
+        assert executors.take_files(queued_ctx) == 8
+    executors.run_worker(queued_ctx, wait=False)
+    with db.transaction(queued_ctx.db) as s:
+        records = export_items(s)
+    expected = {e["file"]: e for e in json.loads((SAMPLES / "expected.json").read_text("utf-8"))}
+    assert len(records) == 8
+    for record in records:
+        name = Path(str(record["source"])).name
+        (exp,) = [e for f, e in expected.items() if f.endswith(name)]
+        assert record["registered"] and record["grounds"] == exp["grounds"]
+        assert len(record["drafts"]) == 1  # type: ignore[arg-type]
