@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 import settings as settings_module
 from errors import ExitCode, InputError, NotFound, PismoError
 from intake.sources import expand_paths, folder_files, maildir_path, read_file, settle
+from ops import configure_logging
 from pipeline import Context, Outcome, advance, process
 from store import db
 from store.export import export_items, item_record
@@ -109,6 +110,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     ctx = _context(args)
+    _serve_http(ctx)
     if args.once:
         run_once(ctx, print)
         return ExitCode.ok
@@ -226,10 +228,38 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+def _serve_http(ctx: Context) -> None:
+    if ctx.settings.http_port:
+        import ops
+
+        ops.serve_http(ctx)
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    import ops
+
+    ctx = _context(args)
+    days = ctx.settings.due_soon_days if args.days is None else args.days
+    for due in ops.due_appeals(ctx.db, ctx.today(), days):
+        when = f"overdue {-due.days_left} d" if due.days_left < 0 else f"{due.days_left} d left"
+        print(f"{due.reg_number}\t{due.term} by {due.due}\t{when}\t{due.status}\t{due.category}")
+    return ExitCode.ok
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    import ops
+
+    result = ops.health(settings_module.load_settings(args.config).db_url)
+    for name, state in result.checks.items():
+        print(f"{name}: {state}")
+    return ExitCode.ok if result.ok else ExitCode.store
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     import executors
 
     ctx = _context(args)
+    _serve_http(ctx)
     if args.concurrency:
         ctx.settings.worker.concurrency = args.concurrency
     if args.queues:
@@ -291,6 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("reg_number", metavar="REG")
     p = command("export", cmd_export, "Print every inbound item as JSON (the export contract).")
     p.add_argument("--format", choices=["json"], default="json")
+    p = command("due", cmd_due, "List open appeals that are overdue or due soon.")
+    p.add_argument("--days", type=int, help="due within this many days (default: due_soon_days)")
+    command(
+        "health", cmd_health, "Check the database, migrations and workers; exit 4 if unhealthy."
+    )
     p = command(
         "worker",
         cmd_worker,
@@ -311,10 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    try:
+        json_logs = settings_module.load_settings(args.config).log_format == "json"
+    except PismoError:
+        json_logs = False  # the command itself reports the bad settings
+    configure_logging(args.verbose, json_logs)
     try:
         return int(args.func(args))
     except PismoError as exc:

@@ -146,6 +146,19 @@ class Settings(BaseSettings):
     poll_interval: float = Field(
         30.0, gt=0, description="Seconds between passes over the sources in `pismo run`."
     )
+    due_soon_days: int = Field(
+        3, ge=0, description="An open appeal whose term comes within this many days is due soon."
+    )
+    http_port: int = Field(
+        0,
+        ge=0,
+        le=65535,
+        description="Port of the /health and /metrics endpoint of `pismo run` and "
+        "`pismo worker` on 127.0.0.1; 0 means off.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text or as JSON objects (no personal data either way)."
+    )
     org: OrgProfile = Field(
         default_factory=OrgProfile, description="The organisation that answers."
     )

@@ -26,7 +26,7 @@ from store.models import Appeal, Draft, Event, InboundItem, ItemState
 from tests.conftest import REPO
 from tests.letters import appeal_eml
 
-LETTERS = 120
+LETTERS = 80
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
@@ -38,9 +38,9 @@ def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     )
 
 
-def drop_letters(folder: Path) -> None:
+def drop_letters(folder: Path, count: int = LETTERS) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for n in range(LETTERS):
+    for n in range(count):
         (folder / f"{n:04d}.eml").write_bytes(appeal_eml(n))
 
 
