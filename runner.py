@@ -15,6 +15,7 @@ from types import FrameType
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from tqdm import tqdm
 
 import settings as settings_module
 from errors import ExitCode, InputError, NotFound, PismoError
@@ -104,7 +105,15 @@ def run_once(ctx: Context, report: Callable[[str], None]) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     ctx = _context(args)
-    failed = ingest_files(ctx, expand_paths(Path(p) for p in args.paths), None, print)
+    paths = list(expand_paths(Path(p) for p in args.paths))
+    # A progress bar for a person at a terminal; scripts read the result lines on stdout.
+    with tqdm(total=len(paths), unit="file", disable=not sys.stderr.isatty()) as bar:
+
+        def report(line: str) -> None:
+            bar.write(line, file=sys.stdout)
+            bar.update()
+
+        failed = ingest_files(ctx, paths, None, report)
     return ExitCode.input if failed else ExitCode.ok
 
 
