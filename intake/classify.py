@@ -42,9 +42,15 @@ def _hits(text: str, patterns: list[re.Pattern[str]]) -> list[str]:
 
 def _heading_kind(text: str) -> tuple[str, str] | None:
     for line in text.splitlines()[:40]:
-        word = line.strip().strip(".:!").lower()
-        if word in _HEADINGS:
-            return _HEADINGS[word], line.strip()
+        words = line.strip().strip(".:!").lower().split()
+        # «Жалоба», «ЖАЛОБА», «Жалоба на сотрудника контакт-центра»: a heading, not a sentence.
+        if (
+            words
+            and words[0] in _HEADINGS
+            and len(line) < 60
+            and (len(words) == 1 or words[1] in ("на", "о", "об", "по"))
+        ):
+            return _HEADINGS[words[0]], line.strip()
     return None
 
 
