@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from intake.reading import read_letter  # noqa: E402
-from tests.reading.labelled import Scores, default_rules, load, median_ms, read_all, score  # noqa: E402
+from intake.reading import read_letter
+from tests.reading.labelled import Scores, default_rules, load, median_ms, read_all, score
 
 
 def show(title: str, s: Scores, errors: bool) -> None:

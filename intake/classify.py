@@ -43,14 +43,15 @@ def _hits(text: str, patterns: list[re.Pattern[str]]) -> list[str]:
 def _heading_kind(text: str) -> tuple[str, str] | None:
     for line in text.splitlines()[:40]:
         words = line.strip().strip(".:!").lower().split()
-        # «Жалоба», «ЖАЛОБА», «Жалоба на сотрудника контакт-центра»: a heading, not a sentence.
+        first = words[0].rstrip(".:!,") if words else ""
+        # «Жалоба», «ЖАЛОБА», «Жалоба на сотрудника …», a subject «Жалоба: тариф сменили»:
+        # a heading, not a sentence.
         if (
-            words
-            and words[0] in _HEADINGS
-            and len(line) < 60
-            and (len(words) == 1 or words[1] in ("на", "о", "об", "по"))
+            first in _HEADINGS
+            and len(line) < 80
+            and (len(words) == 1 or words[0].endswith(":") or words[1] in ("на", "о", "об", "по"))
         ):
-            return _HEADINGS[words[0]], line.strip()
+            return _HEADINGS[first], line.strip()
     return None
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
 from decimal import Decimal
 
 from intake.letter_parts import addressee, demand
@@ -24,17 +23,38 @@ MONTHS = {
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # +7 or 8, then ten digits in any grouping: «8 (4912) 55-66-77», «+7(921)7654321».
 _PHONE = re.compile(r"(?<![\d+])(?:\+7|8|7)((?:[\s\-()]{0,2}\d){10})(?!\d)")
-_POSTCODE_LINE = re.compile(r"(?<!\d)([1-9]\d{5})(?!\d)[ ,]+([^\n]*)")
+_POSTCODE_LINE = re.compile(r"(?<![\d\-/№])([1-9]\d{5})(?!\d)[ ,]+([^\n]*)")
 _SPLIT_POSTCODE = re.compile(r"(?m)^(\s*\d)\s(\d{5})(?=\s*,)")  # OCR: «1 67000, …»
 _POSTCODE_AT_END = re.compile(
     r"(?m)^(?:[^\n:]*адрес[^\n:]*:\s*)?([^\n]*?)[ ,]+([1-9]\d{5})\s*\.?$", re.IGNORECASE
 )
 _POSTCODE_ANYWHERE = re.compile(r"(?<!\d)[1-9]\d{5}(?!\d)")
-_ADDRESS_LINE = re.compile(
-    r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]+)", re.IGNORECASE
-)
+_ADDRESS_LINE = re.compile(r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]+)", re.IGNORECASE)
 _ADDRESS_ABBREVIATIONS = frozenset(
-    "г гор ул д кв пр просп пер обл р-н пос мкр наб корп стр ш б-р пл им с дер респ".split()
+    [
+        "г",
+        "гор",
+        "ул",
+        "д",
+        "кв",
+        "пр",
+        "просп",
+        "пер",
+        "обл",
+        "р-н",
+        "пос",
+        "мкр",
+        "наб",
+        "корп",
+        "стр",
+        "ш",
+        "б-р",
+        "пл",
+        "им",
+        "с",
+        "дер",
+        "респ",
+    ]
 )
 _ADDRESS_WORDS = re.compile(
     r"\b(?:г\.|город|ул\.|улица|д\.|дом|кв\.|пр\.|просп|пер\.|обл\.|область|край|"

@@ -179,7 +179,9 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
     for match in _MONTH_YEAR.finditer(lowered):
         if any(a <= match.start() < b for a, b in taken):
             continue
-        number = next(i for i, stem in enumerate(_MONTH_STEMS, 1) if match.group(1).startswith(stem))
+        number = next(
+            i for i, stem in enumerate(_MONTH_STEMS, 1) if match.group(1).startswith(stem)
+        )
         date = _month_end(int(match.group(2)), number)
         found.append((date, match.start(), match.group()))  # type: ignore[arg-type]
     dates = []

@@ -28,11 +28,38 @@ _DEMAND_VERB = re.compile(
     r"(?<!\w)(?:прошу|просим|требую|требуем|предлагаю|предлагаем|настаиваю)(?!\w)", re.IGNORECASE
 )
 # A full stop after these does not end a sentence when the next word follows on the same line.
-_ABBREVIATIONS = frozenset("г гор ул д кв пр просп пер обл р-н пос мкр наб корп стр ш им см тел n №".split())
+_ABBREVIATIONS = frozenset(
+    [
+        "г",
+        "гор",
+        "ул",
+        "д",
+        "кв",
+        "пр",
+        "просп",
+        "пер",
+        "обл",
+        "р-н",
+        "пос",
+        "мкр",
+        "наб",
+        "корп",
+        "стр",
+        "ш",
+        "им",
+        "см",
+        "тел",
+        "n",
+        "№",
+    ]
+)
 # A stop before a capital, a stop at a line's end, a blank line, or a new line that
 # starts with a capital after a line not ending in a comma (headings, signatures).
 _SENTENCE_END = re.compile(
-    r"[.!?]+(?=[ \t]+[«\"(]?[А-ЯЁA-Z])|[.!?]+[ \t]*(?=\n(?![ \t]*[a-zа-яё]))|\n\s*\n|(?<![,\-–:])\n(?=[ \t]*[«\"]?[А-ЯЁA-Z])"
+    r"[.!?]+(?=[ \t]+[«\"(]?[А-ЯЁA-Z])"
+    r"|[.!?]+[ \t]*(?=\n(?![ \t]*[a-zа-яё]))"
+    r"|\n\s*\n"
+    r"|(?<![,\-–:])\n(?=[ \t]*[«\"]?[А-ЯЁA-Z])"
 )
 _MONEY = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[,.](\d{1,2}))?\s*"
@@ -124,4 +151,5 @@ def _is_reply_request(sentence: str) -> bool:
 def _amount(match: re.Match[str]) -> Decimal:
     whole, fraction, kopecks = match.groups()
     cents = fraction or kopecks or "0"
-    return Decimal(re.sub(r"\D", "", whole)) + Decimal(cents.ljust(2, "0")) / 100
+    rubles = Decimal(re.sub(r"\D", "", whole)) + Decimal(cents.ljust(2, "0")) / 100
+    return rubles.quantize(Decimal("0.01"))

@@ -242,7 +242,9 @@ def _initials_candidates(text: str) -> list[tuple[int, PersonName, str]]:
                 surname=surname_nominative(word, case, gender),
                 name=None,
                 patronymic=None,
-                gender=gender if lower.endswith(("а", "ая", "ой", "ов", "ев", "ин", "ий")) else None,
+                gender=gender
+                if lower.endswith(("а", "ая", "ой", "ов", "ев", "ин", "ий"))
+                else None,
                 evidence=match.group().strip(),
             )
             found.append((match.start(), person, case))

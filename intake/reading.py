@@ -60,9 +60,7 @@ def cyrillic_words(text: str) -> str:
     return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKES), text)
 
 
-def read_letter(
-    letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal] = ()
-) -> Reading:
+def read_letter(letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal] = ()) -> Reading:
     text = cyrillic_words(letter.text)
     letter = dataclasses.replace(letter, text=text)
     fields = extract_fields(

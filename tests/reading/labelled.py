@@ -87,7 +87,9 @@ def read_all(cases: list[Case], rules: Rules) -> dict[str, Reading]:
     for case in cases:
         if case.earlier:
             earlier = [
-                earlier_appeal(f, plain[f], answered) for f, answered in case.earlier if f in by_file
+                earlier_appeal(f, plain[f], answered)
+                for f, answered in case.earlier
+                if f in by_file
             ]
             readings[case.file] = read_letter(case.letter, rules, earlier)
     return readings
