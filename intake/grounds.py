@@ -164,7 +164,7 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
     not a contract's or a court's; a month («за февраль 2026 г.») counts as its last day."""
     lowered = text.lower()
     not_service = _patterns("claim-late", "not_service")
-    found: list[tuple[dt.date, str]] = []
+    found: list[tuple[dt.date, int, str]] = []
     taken: list[tuple[int, int]] = []
     for pattern in (_NUMERIC, _DAY_MONTH):
         for match in pattern.finditer(lowered):
@@ -175,21 +175,17 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
             except ValueError:
                 continue
             taken.append(match.span())
-            found.append((date, match.start(), match.group()))  # type: ignore[arg-type]
+            found.append((date, match.start(), match.group()))
     for match in _MONTH_YEAR.finditer(lowered):
-        if any(a <= match.start() < b for a, b in taken):
-            continue
-        number = next(
-            i for i, stem in enumerate(_MONTH_STEMS, 1) if match.group(1).startswith(stem)
-        )
-        date = _month_end(int(match.group(2)), number)
-        found.append((date, match.start(), match.group()))  # type: ignore[arg-type]
+        if not any(a <= match.start() < b for a, b in taken):
+            month = next(i for i, stem in enumerate(_MONTH_STEMS, 1) if match[1].startswith(stem))
+            found.append((_month_end(int(match[2]), month), match.start(), match.group()))
     dates = []
-    for date, start, words in found:  # type: ignore[misc]
+    for date, start, words in found:
+        # The clause the date stands in: «по договору № 5 от 01.02.2020» is not a service.
         clause = re.split(r"[,;:\n.]", lowered[max(0, start - 60) : start])[-1]
-        if date >= letter_date or any(p.search(clause) for p in not_service):
-            continue
-        dates.append((date, words))
+        if date < letter_date and not any(p.search(clause) for p in not_service):
+            dates.append((date, words))
     return dates
 
 

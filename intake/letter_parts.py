@@ -66,6 +66,7 @@ _MONEY = re.compile(
     r"(?:руб(?:\.|лей|ля|ль)?|р\.|₽)(?:\s*(\d{1,2})\s*коп)?",
     re.IGNORECASE,
 )
+_ENDS_WITH_ABBREVIATION = re.compile(r"(?<!\w)(?:руб|коп|г|гг|тыс|млн|км|т\.\s?[дп])\.$")
 _MONEY_BACK = re.compile(r"верн|возвра|возмест|компенс|перерасч|перечисл|выплат", re.IGNORECASE)
 
 
@@ -128,7 +129,7 @@ def demand(text: str) -> Demand | None:
             continue
         if sentence[: verb.start()].rstrip().endswith(","):
             sentence = sentence[verb.start() :]
-        sentence = sentence.rstrip(" .!;")
+        sentence = _without_stop(sentence)
         money = _MONEY.search(sentence)
         if money is None and _MONEY_BACK.search(sentence):
             money = money_anywhere
@@ -138,6 +139,14 @@ def demand(text: str) -> Demand | None:
             amount_evidence=money.group().strip() if money else None,
         )
     return None
+
+
+def _without_stop(sentence: str) -> str:
+    """The sentence without its closing stop, unless the stop ends an abbreviation."""
+    sentence = sentence.rstrip(" !;")
+    if _ENDS_WITH_ABBREVIATION.search(sentence):
+        return sentence
+    return sentence.rstrip(".")
 
 
 def _is_reply_request(sentence: str) -> bool:
