@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from intake.letter_parts import addressee, demand
+from intake.letter_parts import ADDRESS_ABBREVIATIONS, addressee, demand
 from intake.names import PersonName, complete, find_sender, name_from_display
 
 MONTHS = {
@@ -30,32 +30,6 @@ _POSTCODE_AT_END = re.compile(
 )
 _POSTCODE_ANYWHERE = re.compile(r"(?<!\d)[1-9]\d{5}(?!\d)")
 _ADDRESS_LINE = re.compile(r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]+)", re.IGNORECASE)
-_ADDRESS_ABBREVIATIONS = frozenset(
-    [
-        "г",
-        "гор",
-        "ул",
-        "д",
-        "кв",
-        "пр",
-        "просп",
-        "пер",
-        "обл",
-        "р-н",
-        "пос",
-        "мкр",
-        "наб",
-        "корп",
-        "стр",
-        "ш",
-        "б-р",
-        "пл",
-        "им",
-        "с",
-        "дер",
-        "респ",
-    ]
-)
 _ADDRESS_WORDS = re.compile(
     r"\b(?:г\.|город|ул\.|улица|д\.|дом|кв\.|пр\.|просп|пер\.|обл\.|область|край|"
     r"село|пос\.|пгт|мкр|наб\.|ш\.|шоссе|бульвар|б-р|р-н|район)",
@@ -190,7 +164,7 @@ def _sentence_end(address: str) -> str:
     """The address up to the end of its sentence: «… кв. 4. Уже неделю …» stops at «4»."""
     for match in re.finditer(r"\.\s+(?=[А-ЯЁ][а-яё])", address):
         word = re.search(r"([\w-]+)$", address[: match.start()])
-        if word is None or word.group(1).lower() not in _ADDRESS_ABBREVIATIONS:
+        if word is None or word.group(1).lower() not in ADDRESS_ABBREVIATIONS:
             return address[: match.start()]
     return address
 

@@ -243,15 +243,15 @@ class Sender:
     @classmethod
     def of(cls, fields: Fields) -> Sender:
         full = (fields.surname, fields.name, fields.patronymic)
-        return cls(
-            email=fields.email.lower() if fields.email else None,
-            account=fields.account,
-            full_name=(
-                tuple(p.lower().replace("ё", "е") for p in full)  # type: ignore[arg-type,union-attr]
-                if all(full)
-                else None
-            ),
-        )
+        return cls.named(fields.email, fields.account, full)
+
+    @classmethod
+    def named(
+        cls, email: str | None, account: str | None, full: tuple[str | None, str | None, str | None]
+    ) -> Sender:
+        surname, name, patronymic = (p.lower().replace("ё", "е") if p else None for p in full)
+        complete = (surname, name, patronymic) if surname and name and patronymic else None
+        return cls(email.lower() if email else None, account, complete)
 
     def same_as(self, other: Sender) -> str | None:
         for what in ("email", "account", "full_name"):

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from intake.names import is_dative_surname
+
 _ADDRESSEE_START = re.compile(
     r"^(?:кому\s*:|уважаемому\s|уважаемой\s|генеральн\w*|директор\w*|руководител\w*|"
     r"начальник\w*|президент\w*|председател\w*|заместител\w*|глав[еы]\s|"
@@ -28,31 +30,11 @@ _DEMAND_VERB = re.compile(
     r"(?<!\w)(?:прошу|просим|требую|требуем|предлагаю|предлагаем|настаиваю)(?!\w)", re.IGNORECASE
 )
 # A full stop after these does not end a sentence when the next word follows on the same line.
-_ABBREVIATIONS = frozenset(
-    [
-        "г",
-        "гор",
-        "ул",
-        "д",
-        "кв",
-        "пр",
-        "просп",
-        "пер",
-        "обл",
-        "р-н",
-        "пос",
-        "мкр",
-        "наб",
-        "корп",
-        "стр",
-        "ш",
-        "им",
-        "см",
-        "тел",
-        "n",
-        "№",
-    ]
-)
+ADDRESS_ABBREVIATIONS = frozenset(
+    ("г", "гор", "ул", "д", "кв", "пр", "просп", "пер", "обл", "р-н", "пос", "мкр", "наб", "корп",
+     "стр", "ш", "б-р", "пл", "им", "с", "дер", "респ")
+)  # fmt: skip
+_ABBREVIATIONS = (ADDRESS_ABBREVIATIONS - {"с"}) | {"см", "тел", "n", "№"}
 # A stop before a capital, a stop at a line's end, a blank line, or a new line that
 # starts with a capital after a line not ending in a comma (headings, signatures).
 _SENTENCE_END = re.compile(
@@ -88,12 +70,18 @@ def addressee(text: str) -> str | None:
             if (
                 not following
                 or _SENDER_LINE.match(following)
-                or not _ADDRESSEE_CONTINUES.match(following)
+                or not (_ADDRESSEE_CONTINUES.match(following) or _dative_name(following))
             ):
                 break
             block.append(following)
         return " ".join(block)
     return None
+
+
+def _dative_name(line: str) -> bool:
+    """A line that names the addressee: «Соловьёву Андрею Викторовичу», «Иванову И. И.»."""
+    first = line.split(maxsplit=1)[0] if line.split() else ""
+    return first[:1].isupper() and is_dative_surname(first)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:

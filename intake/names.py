@@ -63,10 +63,12 @@ def _parse_with(word: str, grammeme: str) -> list[pymorphy3.analyzer.Parse]:
     return [p for p in morph().parse(word) if grammeme in p.tag and "sing" in p.tag]
 
 
-def _nominative(parse: pymorphy3.analyzer.Parse) -> str:
+def _nominative(seen: str, parse: pymorphy3.analyzer.Parse) -> str:
+    """The nominative of ``seen``; pymorphy3 restores «ё» even in ``parse.word``, so the
+    spelling to keep is the one seen in the letter."""
     inflected = parse.inflect({"nomn"})
     word = inflected.word if inflected is not None else parse.word
-    return _as_written(parse.word, "-".join(part.capitalize() for part in word.split("-")))
+    return _as_written(seen, "-".join(part.capitalize() for part in word.split("-")))
 
 
 def _as_written(seen: str, word: str) -> str:
@@ -174,9 +176,11 @@ def _candidates(text: str) -> list[tuple[int, PersonName, str]]:
         end = max(words[i + 1].end(), surname_word.end() if surname_word else 0)
         person = PersonName(
             surname=surname,
-            name=_nominative(_parse_with(name, "Name")[0]) if case != "nomn" else name,
+            name=_nominative(name, _parse_with(name, "Name")[0]) if case != "nomn" else name,
             patronymic=(
-                _nominative(_parse_with(patronymic, "Patr")[0]) if case != "nomn" else patronymic
+                _nominative(patronymic, _parse_with(patronymic, "Patr")[0])
+                if case != "nomn"
+                else patronymic
             ),
             gender=gender,
             evidence=text[start:end],
@@ -200,6 +204,11 @@ _DATIVE_TITLE = re.compile(
     r"президенту|главе|кому\s*:)[^\n]{0,80}$",
     re.IGNORECASE,
 )
+
+
+def is_dative_surname(word: str) -> bool:
+    """«Соловьёву», «Ивановой»: a surname in the dative, as in an addressee's line."""
+    return any("datv" in p.tag for p in _parse_with(word, "Surn"))
 
 
 def _only_a_name(word: str) -> bool:

@@ -33,18 +33,12 @@ def answered_on_merits(appeal: Appeal) -> bool:
 
 def earlier_appeal(appeal: Appeal) -> EarlierAppeal:
     person = appeal.applicant
-    fields = Fields(
-        surname=person.surname,
-        name=person.name,
-        patronymic=person.patronymic,
-        email=person.email,
-        account=appeal.account,
-    )
+    full = (person.surname, person.name, person.patronymic)
     reading = appeal.findings.get("reading") or {}
     return EarlierAppeal(
         reg_number=appeal.reg_number,
         registered=appeal.registered_at.date(),
-        sender=Sender.of(fields),
+        sender=Sender.named(person.email, appeal.account, full),
         category=appeal.category,
         words=frozenset(reading.get("words") or ()),
         answered=answered_on_merits(appeal),
