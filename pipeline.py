@@ -89,7 +89,7 @@ class Context:
     def rules(self) -> Rules:
         s = self.settings
         bodies = tuple(OtherBody(b.name, tuple(b.topics)) for b in s.other_bodies)
-        return Rules(regime=s.org.regime, other_bodies=bodies, known=self.known)
+        return Rules(s.org.regime, s.org.regulation, bodies, self.known)
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.settings.org.timezone)).date()

@@ -36,6 +36,7 @@ class Rules:
     """The organisation's side of the checks (from settings)."""
 
     regime: str = "telecom"
+    regulation: str = ""  # the operator's own regulation, cited for 59-FZ checks
     other_bodies: tuple[g.OtherBody, ...] = ()
     known: Known = field(default_factory=Known)
 
@@ -58,6 +59,13 @@ def cyrillic_words(text: str) -> str:
     """``text`` with the Latin look-alikes inside Cyrillic words made Cyrillic; words
     wholly in Latin (e-mail addresses, «SMS») are left alone."""
     return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKES), text)
+
+
+def _with_basis(finding: Finding, rules: Rules) -> Finding:
+    """An operator cites its own regulation where a public body would cite 59-FZ."""
+    if rules.regime == "telecom" and rules.regulation and finding.citation.startswith("59-FZ"):
+        return dataclasses.replace(finding, basis=rules.regulation)
+    return finding
 
 
 def read_letter(letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal] = ()) -> Reading:
@@ -95,9 +103,10 @@ def read_letter(letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal]
         "not-competent": g.not_competent(letter.text, own_hits, rules.other_bodies),
     }
     content: list[Finding] = [ground(code, why) for code, why in found.items() if why]
+    grounds = tuple(_with_basis(f, rules) for f in formal.grounds + tuple(content))
     if found["not-competent"]:
         # Another body's question belongs to none of our departments' categories.
         evidence = {**classification.evidence, "category": [found["not-competent"]]}
         classification = dataclasses.replace(classification, category="other", evidence=evidence)
-    findings = Findings(grounds=formal.grounds + tuple(content), defects=formal.defects)
+    findings = Findings(grounds=grounds, defects=formal.defects)
     return Reading(fields, classification, findings, sender, words)

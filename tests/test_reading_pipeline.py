@@ -37,6 +37,7 @@ def test_repeat_of_an_answered_appeal_and_the_exported_reading(
     third = records[2]
     finding = third["findings"]["grounds"][0]
     assert finding["citation"] == "59-FZ Art. 11 p.5" and "ВХ-" in finding["evidence"]
+    assert finding["basis"] == ctx.settings.org.regulation  # telecom: its own regulation
     assert third["addressee"] == "Генеральному директору ООО «Связь-Регион»"
     assert third["amount"] == "300.00"
     assert third["demand"] == "Прошу вернуть 300 руб."
