@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intake.fields import MONTHS, Fields
+from intake.letter_parts import sentences
 from intake.names import morph
 
 DATA = Path(__file__).parent / "data"
@@ -55,8 +56,6 @@ def _is_content(word: str) -> bool:
 
 
 def _sentences_with(text: str, patterns: list[re.Pattern[str]]) -> Iterable[tuple[str, str]]:
-    from intake.letter_parts import sentences
-
     for _, sentence in sentences(text):
         lowered = sentence.lower()
         for pattern in patterns:
@@ -80,11 +79,17 @@ def court_decision(text: str) -> str | None:
 # --- abusive --------------------------------------------------------------------
 
 
+def _strings(data: dict[str, object], key: str) -> list[str]:
+    values = data[key]
+    assert isinstance(values, list) and all(isinstance(v, str) for v in values), key
+    return values
+
+
 @functools.cache
 def _lexicon() -> tuple[frozenset[str], re.Pattern[str]]:
     data = _toml("abusive.toml")
-    words = [*data["insults"], *data["threats"]]  # type: ignore[misc]
-    obscene = re.compile(r"(?<![а-яё])(?:" + "|".join(data["obscene"]) + ")")  # type: ignore[arg-type]
+    words = _strings(data, "insults") + _strings(data, "threats")
+    obscene = re.compile(r"(?<![а-яё])(?:" + "|".join(_strings(data, "obscene")) + ")")
     return frozenset(w.replace("ё", "е") for w in words), obscene
 
 

@@ -1,6 +1,6 @@
 """Reading one letter: its fields, its kind and category, and the checks of the law.
 
-``read_letter`` is pure — text and metadata in, a ``Reading`` out — so the
+``read_letter`` is pure — text and metadata in, a ``LetterReading`` out — so the
 pipeline, the labelled-set test and the benchmark run the very same code.  What
 needs the store (the sender's earlier appeals, for ``repeat``) is loaded by the
 caller and passed in.
@@ -42,7 +42,7 @@ class Rules:
 
 
 @dataclass(frozen=True)
-class Reading:
+class LetterReading:
     fields: Fields
     classification: Classification
     findings: Findings
@@ -68,7 +68,9 @@ def _with_basis(finding: Finding, rules: Rules) -> Finding:
     return finding
 
 
-def read_letter(letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal] = ()) -> Reading:
+def read_letter(
+    letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal] = ()
+) -> LetterReading:
     text = cyrillic_words(letter.text)
     letter = dataclasses.replace(letter, text=text)
     fields = extract_fields(
@@ -109,4 +111,4 @@ def read_letter(letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal]
         evidence = {**classification.evidence, "category": [found["not-competent"]]}
         classification = dataclasses.replace(classification, category="other", evidence=evidence)
     findings = Findings(grounds=grounds, defects=formal.defects)
-    return Reading(fields, classification, findings, sender, words)
+    return LetterReading(fields, classification, findings, sender, words)

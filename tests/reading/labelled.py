@@ -17,7 +17,7 @@ from typing import Any
 
 from intake.fields import Fields
 from intake.grounds import EarlierAppeal, OtherBody
-from intake.reading import Letter, Reading, Rules, read_letter
+from intake.reading import Letter, LetterReading, Rules, read_letter
 from settings import Settings
 
 HERE = Path(__file__).parent
@@ -67,7 +67,7 @@ def default_rules() -> Rules:
     return Rules(regime=settings.org.regime, other_bodies=bodies, known=known)
 
 
-def earlier_appeal(file: str, reading: Reading, answered: bool) -> EarlierAppeal:
+def earlier_appeal(file: str, reading: LetterReading, answered: bool) -> EarlierAppeal:
     registered = reading.fields.letter_date or dt.date(2000, 1, 1)
     return EarlierAppeal(
         reg_number=file,
@@ -79,7 +79,7 @@ def earlier_appeal(file: str, reading: Reading, answered: bool) -> EarlierAppeal
     )
 
 
-def read_all(cases: list[Case], rules: Rules) -> dict[str, Reading]:
+def read_all(cases: list[Case], rules: Rules) -> dict[str, LetterReading]:
     """Every case read; a case's earlier appeals are the earlier letters read first."""
     by_file = {c.file: c for c in cases}
     plain = {c.file: read_letter(c.letter, rules) for c in cases}
@@ -95,7 +95,7 @@ def read_all(cases: list[Case], rules: Rules) -> dict[str, Reading]:
     return readings
 
 
-def predicted(reading: Reading) -> dict[str, Any]:
+def predicted(reading: LetterReading) -> dict[str, Any]:
     f: Fields = reading.fields
     values: dict[str, Any] = {k: getattr(f, k) for k in APPLICANT_FIELDS + OTHER_FIELDS}
     values["letter_date"] = f.letter_date.isoformat() if f.letter_date else None
@@ -125,7 +125,7 @@ class Scores:
     errors: list[str]
 
 
-def score(cases: Iterable[Case], readings: dict[str, Reading]) -> Scores:
+def score(cases: Iterable[Case], readings: dict[str, LetterReading]) -> Scores:
     cases = list(cases)
     errors: list[str] = []
     right = dict.fromkeys((*APPLICANT_FIELDS, *OTHER_FIELDS, "kind", "category"), 0)
