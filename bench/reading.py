@@ -1,4 +1,4 @@
-"""LetterReading accuracy and speed on the labelled set (tests/reading).
+"""Reading accuracy and speed on the labelled set (tests/reading).
 
     .venv/bin/python bench/reading.py [--errors] [--split tune|holdout|all]
 
