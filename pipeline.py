@@ -21,10 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from errors import InputError
-from intake.checks import check
-from intake.classify import classify
 from intake.fields import Fields, Known, extract_fields
+from intake.grounds import EarlierAppeal, OtherBody
 from intake.mail import parse_message
+from intake.reading import Letter, Rules, read_letter
 from intake.sources import Incoming
 from letters.drafting import letter_context, plan_drafts
 from letters.render import Renderer
@@ -34,6 +34,7 @@ from settings import Settings
 from store.blobs import BlobStore
 from store.db import transaction
 from store.deadlines import ProductionCalendar, compute_deadlines
+from store.history import earlier_appeals
 from store.models import (
     Appeal,
     Applicant,
@@ -82,6 +83,12 @@ class Context:
             emails=frozenset([org.email.lower()]),
             phones=frozenset(filter(None, [own.phone])),
         )
+
+    @functools.cached_property
+    def rules(self) -> Rules:
+        s = self.settings
+        bodies = tuple(OtherBody(b.name, tuple(b.topics)) for b in s.other_bodies)
+        return Rules(s.org.regime, s.org.regulation, bodies, self.known)
 
     def today(self) -> dt.date:
         return dt.datetime.now(ZoneInfo(self.settings.org.timezone)).date()
@@ -254,25 +261,25 @@ class Judgement:
     needs_person: bool
 
 
-def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
+def judge(
+    ctx: Context,
+    item: InboundItem,
+    attachment_count: int,
+    earlier: tuple[EarlierAppeal, ...] = (),
+) -> Judgement:
     meta = item.meta
     sent_at = dt.datetime.fromisoformat(meta["sent_at"]) if meta.get("sent_at") else None
-    text = item.text or ""
-    fields = extract_fields(
-        text,
+    letter = Letter(
+        text=item.text or "",
         channel=item.channel.value,
+        subject=meta.get("subject") or "",
         sender_email=meta.get("sender_email"),
         sender_name=meta.get("sender_name"),
         sent_at=sent_at,
-        known=ctx.known,
-    )
-    classification = classify(text, meta.get("subject") or "")
-    findings = check(
-        fields,
-        channel=item.channel.value,
-        kind=classification.kind,
         attachment_count=attachment_count,
     )
+    reading = read_letter(letter, ctx.rules, earlier)
+    fields, classification, findings = reading.fields, reading.classification, reading.findings
     confidence = (item.ocr or {}).get("mean_confidence")
     needs_person = confidence is not None and confidence < ctx.settings.ocr.min_confidence
     return Judgement(
@@ -284,6 +291,12 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
             "evidence": {
                 **fields.evidence,
                 **{k: ", ".join(v) for k, v in classification.evidence.items()},
+            },
+            "reading": {
+                "addressee": fields.addressee,
+                "demand": fields.demand,
+                "amount": str(fields.amount) if fields.amount is not None else None,
+                "words": sorted(reading.words),
             },
         },
         grounds=tuple(findings.codes),
@@ -299,6 +312,10 @@ def register(ctx: Context, item_id: int) -> int | None:
             return item.appeal_id
         attachments = len(item.attachments)
     judgement = judge(ctx, item, attachments)
+    # `repeat` compares with the sender's earlier appeals: loaded here, at the edge.
+    earlier = earlier_appeals(ctx.db, judgement.fields, item.content_hash)
+    if earlier:
+        judgement = judge(ctx, item, attachments, tuple(earlier))
     for attempt in (1, 2):
         try:
             return _register(ctx, item_id, judgement)

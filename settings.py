@@ -120,6 +120,45 @@ class WorkerSettings(BaseModel):
     )
 
 
+class OtherBody(BaseModel):
+    name: str = Field(description="The body that questions on these topics are forwarded to.")
+    topics: list[str] = Field(
+        description="Regular expressions over the lowercased letter, matched at a word's "
+        "start (a stem covers its inflections), that mark a question as this body's."
+    )
+
+
+def _other_bodies() -> list[OtherBody]:
+    return [
+        OtherBody(
+            name="Социальный фонд России",
+            topics=["пенси(?:я|и|ю|ей|ям|ях)(?!\\w)", "материнск\\w* капитал", "пособи[яеийю]"],
+        ),
+        OtherBody(
+            name="Федеральная налоговая служба",
+            topics=["налогов\\w*\\s+(?:вычет|декларац|инспекц)", "3-ндфл"],
+        ),
+        OtherBody(
+            name="Администрация муниципального образования",
+            topics=[
+                "ремонт\\w* дорог",
+                "ям\\w* на дорог",
+                "уличн\\w* освещени",
+                "благоустройств",
+                "вывоз\\w* мусор",
+            ],
+        ),
+        OtherBody(
+            name="Управляющая организация, государственная жилищная инспекция",
+            topics=["управляющ\\w* компани", "отоплени", "капитальн\\w* ремонт", "горяч\\w* вод"],
+        ),
+        OtherBody(
+            name="Банк, выпустивший карту",
+            topics=["кредитн\\w* карт", "комисси\\w* банка", "банк\\w* заблокировал"],
+        ),
+    ]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PISMO_", env_nested_delimiter="__", extra="forbid"
@@ -181,6 +220,12 @@ class Settings(BaseSettings):
             "other": "Отдел по работе с обращениями",
         },
         description="Department that owns each category (LAW.md codes).",
+    )
+    other_bodies: list[OtherBody] = Field(
+        default_factory=_other_bodies,
+        description="Bodies competent for questions the organisation does not answer: a "
+        "letter about their topics gets the not-competent ground (59-FZ Art. 8 p.3) and is "
+        "forwarded there.",
     )
 
     @model_validator(mode="after")

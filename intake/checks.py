@@ -33,6 +33,9 @@ class Finding:
     code: str
     citation: str
     evidence: str
+    # What the organisation's letter cites as the basis, when not the statute itself:
+    # an operator applies 59-FZ's checks as its own regulation (LAW.md, «telecom»).
+    basis: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -42,9 +42,16 @@ def _hits(text: str, patterns: list[re.Pattern[str]]) -> list[str]:
 
 def _heading_kind(text: str) -> tuple[str, str] | None:
     for line in text.splitlines()[:40]:
-        word = line.strip().strip(".:!").lower()
-        if word in _HEADINGS:
-            return _HEADINGS[word], line.strip()
+        words = line.strip().strip(".:!").lower().split()
+        first = words[0].rstrip(".:!,") if words else ""
+        # «Жалоба», «ЖАЛОБА», «Жалоба на сотрудника …», a subject «Жалоба: тариф сменили»:
+        # a heading, not a sentence.
+        if (
+            first in _HEADINGS
+            and len(line) < 80
+            and (len(words) == 1 or words[0].endswith(":") or words[1] in ("на", "о", "об", "по"))
+        ):
+            return _HEADINGS[first], line.strip()
     return None
 
 

@@ -10,8 +10,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from intake.names import PersonName, find_sender, name_from_display
+from intake.letter_parts import ADDRESS_ABBREVIATIONS, addressee, demand
+from intake.names import PersonName, complete, find_sender, name_from_display
 
 MONTHS = {
     "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
@@ -20,10 +22,15 @@ MONTHS = {
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))  # e-mail dates become the sender's calendar day
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(
-    r"(?<![\d+])(?:\+7|8|7)[\s\-]*\(?\s*(\d{3})\s*\)?[\s\-]*(\d{3})[\s\-]*(\d{2})[\s\-]*(\d{2})(?!\d)"
+# +7 or 8, then ten digits in any grouping: «8 (4912) 55-66-77», «+7(921)7654321».
+_PHONE = re.compile(r"(?<![\d+])(?:\+7|8|7)((?:[\s\-()]{0,2}\d){10})(?!\d)")
+_POSTCODE_LINE = re.compile(r"(?<![\d\-/№])([1-9]\d{5})(?!\d)[ ,]+([^\n]*)")
+_SPLIT_POSTCODE = re.compile(r"(?m)^(\s*\d)\s(\d{5})(?=\s*,)")  # OCR: «1 67000, …»
+_POSTCODE_AT_END = re.compile(
+    r"(?m)^(?:[^\n:]*адрес[^\n:]*:\s*)?([^\n]*?)[ ,]+([1-9]\d{5})\s*\.?$", re.IGNORECASE
 )
-_POSTCODE_LINE = re.compile(r"(?<!\d)([1-9]\d{5})(?!\d)[ ,]+([^\n]*)")
+_POSTCODE_ANYWHERE = re.compile(r"(?<!\d)[1-9]\d{5}(?!\d)")
+_ADDRESS_LINE = re.compile(r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]+)", re.IGNORECASE)
 _ADDRESS_WORDS = re.compile(
     r"\b(?:г\.|город|ул\.|улица|д\.|дом|кв\.|пр\.|просп|пер\.|обл\.|область|край|"
     r"село|пос\.|пгт|мкр|наб\.|ш\.|шоссе|бульвар|б-р|р-н|район)",
@@ -44,7 +51,7 @@ _DATE_WORDS = re.compile(
 )
 _SIGNATURE = re.compile(r"подпись|/\s*[А-ЯЁ][а-яё]+\s*/|_{4,}", re.IGNORECASE)
 # The rest of a date line from the word «подпись» or a «/ И. О. Фамилия /» on.
-_SIGNATURE_TAIL = re.compile(r"(?:подпись|[/\[(]\s*[А-ЯЁ]\.).*$", re.IGNORECASE)
+_SIGNATURE_TAIL = re.compile(r"(?:подпись|[/\[(]\s*[А-ЯЁ]\.|_{3,}).*$", re.IGNORECASE)
 _CONTINUES = re.compile(r"(?:,|\b(?:г|ул|д|пр|пер|обл|наб|ш|пос|мкр|корп|стр)\.)$", re.IGNORECASE)
 _HOUSE = re.compile(r"^(?:д\.|дом|кв\.|корп|стр\.)|\bд\.\s*\d", re.IGNORECASE)
 _PAPER_REPLY = re.compile(
@@ -68,6 +75,9 @@ class Fields:
     letter_date: dt.date | None = None
     signed: bool | None = None
     wants_paper_reply: bool = False
+    addressee: str | None = None
+    demand: str | None = None
+    amount: Decimal | None = None
     evidence: dict[str, str] = field(default_factory=dict)
 
 
@@ -86,7 +96,7 @@ def normalise_phone(digits: Iterable[str]) -> str:
 
 def _phone(text: str, known: Known) -> tuple[str, str] | None:
     for match in _PHONE.finditer(text):
-        phone = normalise_phone(match.groups())
+        phone = normalise_phone(d for d in match.group(1) if d.isdigit())
         if phone not in known.phones:
             return phone, match.group()
     return None
@@ -114,23 +124,50 @@ def _continued(line: str, lines: list[str]) -> str:
     return line
 
 
-def _address(text: str, known: Known, after: int) -> tuple[str, str, str] | None:
-    """(postcode, address, evidence) of the first address line that is not ours,
-    preferring one at or after the sender's name."""
-    found = []
+def _address(text: str, known: Known, after: int) -> tuple[str | None, str, str] | None:
+    """(postcode, address, evidence) of the first address that is not ours, preferring
+    one at or after the sender's name: a line with a postcode at its start or its end,
+    else a line introduced as an address («Адрес:», «проживающей по адресу»)."""
+    text = _SPLIT_POSTCODE.sub(r"\1\2", text)
+    found: list[tuple[int, str | None, str, str]] = []
     for match in _POSTCODE_LINE.finditer(text):
         postcode, rest = match.groups()
         if postcode in known.postcodes or not _ADDRESS_WORDS.search(rest):
             continue
         following = text[match.end() :].lstrip("\n").split("\n")[:2]
-        rest = _continued(rest, following)
-        address = re.sub(r"\s+", " ", f"{postcode}, {rest}").strip(" ,;")
-        found.append((match.start(), postcode, address, match.group().strip()))
+        rest = _sentence_end(_continued(rest, following))
+        found.append((match.start(), postcode, _joined(postcode, rest), match.group().strip()))
+    for match in _POSTCODE_AT_END.finditer(text):
+        rest, postcode = match.groups()
+        if postcode not in known.postcodes and _ADDRESS_WORDS.search(rest):
+            found.append((match.start(), postcode, _joined(postcode, rest), match.group().strip()))
+    if not found:
+        for match in _ADDRESS_LINE.finditer(text):
+            rest = match.group(1)
+            if _ADDRESS_WORDS.search(rest) and not _POSTCODE_ANYWHERE.search(rest):
+                following = text[match.end() :].lstrip("\n").split("\n")[:2]
+                rest = _sentence_end(_continued(rest, following))
+                found.append((match.start(), None, _joined(None, rest), match.group().strip()))
     if not found:
         return None
+    found.sort()
     later = [f for f in found if f[0] >= after]
     _, postcode, address, evidence = (later or found)[0]
     return postcode, address, evidence
+
+
+def _joined(postcode: str | None, rest: str) -> str:
+    rest = re.sub(r"\s+", " ", rest).strip(" ,;.")
+    return f"{postcode}, {rest}" if postcode else rest
+
+
+def _sentence_end(address: str) -> str:
+    """The address up to the end of its sentence: «… кв. 4. Уже неделю …» stops at «4»."""
+    for match in re.finditer(r"\.\s+(?=[А-ЯЁ][а-яё])", address):
+        word = re.search(r"([\w-]+)$", address[: match.start()])
+        if word is None or word.group(1).lower() not in ADDRESS_ABBREVIATIONS:
+            return address[: match.start()]
+    return address
 
 
 def _letter_date(text: str) -> tuple[dt.date, str] | None:
@@ -179,14 +216,11 @@ def extract_fields(
     known: Known = Known(),
 ) -> Fields:
     evidence: dict[str, str] = {}
-    person: PersonName | None = find_sender(text)
-    display = name_from_display(sender_name)
-    if (person is None or person.surname is None) and display is not None:
-        person = display
+    person = _sender(text, sender_name)
     sender_at = 0
     if person is not None:
         evidence["name"] = person.evidence
-        sender_at = max(text.find(person.evidence), 0)
+        sender_at = max(text.find(person.evidence.split(";")[0]), 0)
     postcode = postal_address = None
     if (address := _address(text, known, sender_at)) is not None:
         postcode, postal_address, evidence["postal_address"] = address
@@ -210,9 +244,18 @@ def extract_fields(
     if channel == "post":
         # Only a paper letter has a signature to look for; 59-FZ asks none of e-mail.
         signed = True if _SIGNATURE.search(text[-600:]) else None
-    elif (paper := _PAPER_REPLY.search(text)) is not None:
+    elif (paper := _PAPER_REPLY.search(text)) is not None and "электрон" not in paper.group():
         wants_paper_reply = True
         evidence["wants_paper_reply"] = paper.group()
+    head = addressee(text)
+    if head is not None:
+        evidence["addressee"] = head
+    asked = demand(text)
+    amount = None
+    if asked is not None:
+        evidence["demand"] = asked.sentence
+        if asked.amount is not None and asked.amount_evidence is not None:
+            amount, evidence["amount"] = asked.amount, asked.amount_evidence
     return Fields(
         surname=person.surname if person else None,
         name=person.name if person else None,
@@ -227,5 +270,22 @@ def extract_fields(
         letter_date=letter_date,
         signed=signed,
         wants_paper_reply=wants_paper_reply,
+        addressee=head,
+        demand=asked.sentence if asked else None,
+        amount=amount,
         evidence=evidence,
     )
+
+
+def _sender(text: str, display_name: str | None) -> PersonName | None:
+    """The sender from the letter, completed or replaced by the e-mail display name:
+    «А. П. Смирнова» in the text and «Смирнова Анна Петровна» in From: make one person."""
+    person = find_sender(text)
+    display = name_from_display(display_name)
+    if display is None:
+        return person
+    if person is None or (person.surname is None and display.surname is not None):
+        return display
+    if person.name is None:
+        return complete(person, [display])
+    return person

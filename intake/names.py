@@ -21,7 +21,10 @@ _SENDER_MARKERS = re.compile(
     r"|с уважением,?|я,)\s*$",
     re.IGNORECASE,
 )
-_ADDRESSEE_MARKERS = re.compile(r"(?:кому|адресат)\s*:?\s*$", re.IGNORECASE)
+_ADDRESSEE_MARKERS = re.compile(
+    r"(?:кому|адресат)\s*:?\s*$|уважаем\w+\s*$|(?:директору|начальнику|руководителю)[^\n]{0,60}$",
+    re.IGNORECASE,
+)
 # Capitalised words that stand before a name and are not surnames.
 _NOT_SURNAMES = frozenset(
     [
@@ -60,23 +63,37 @@ def _parse_with(word: str, grammeme: str) -> list[pymorphy3.analyzer.Parse]:
     return [p for p in morph().parse(word) if grammeme in p.tag and "sing" in p.tag]
 
 
-def _nominative(parse: pymorphy3.analyzer.Parse) -> str:
+def _nominative(seen: str, parse: pymorphy3.analyzer.Parse) -> str:
+    """The nominative of ``seen``; pymorphy3 restores «ё» even in ``parse.word``, so the
+    spelling to keep is the one seen in the letter."""
     inflected = parse.inflect({"nomn"})
     word = inflected.word if inflected is not None else parse.word
-    return "-".join(part.capitalize() for part in word.split("-"))
+    return _as_written(seen, "-".join(part.capitalize() for part in word.split("-")))
+
+
+def _as_written(seen: str, word: str) -> str:
+    """The dictionary writes «ё» where the letter may not: keep the letter's «е»."""
+    return word if "ё" in seen.lower() else word.replace("ё", "е").replace("Ё", "Е")
 
 
 def surname_nominative(surname: str, case: str, gender: str) -> str:
-    """The nominative of a surname seen in ``case`` for a person of ``gender``."""
+    """The nominative of a surname seen in ``case`` for a person of ``gender``;
+    a double surname declines part by part (Римским-Корсаковым → Римский-Корсаков)."""
     if case == "nomn":
         return surname
+    if "-" in surname:
+        return "-".join(_surname_part(part, case, gender) for part in surname.split("-"))
+    return _surname_part(surname, case, gender)
+
+
+def _surname_part(surname: str, case: str, gender: str) -> str:
     for parse in _parse_with(surname, "Surn"):
         if case in parse.tag and (gender in parse.tag or "ms-f" in parse.tag):
             if "Fixd" in parse.tag:
                 return surname
             inflected = parse.inflect({"nomn", gender})
             if inflected is not None:
-                return "-".join(p.capitalize() for p in inflected.word.split("-"))
+                return _as_written(surname, inflected.word.capitalize())
     return _regular_surname(surname, case, gender)
 
 
@@ -149,7 +166,7 @@ def _candidates(text: str) -> list[tuple[int, PersonName, str]]:
             surname_word = words[i + 2]
         if surname_word is not None and (
             surname_word.group().lower() in _NOT_SURNAMES
-            or _parse_with(surname_word.group(), "Name")  # two given names: no surname
+            or _only_a_name(surname_word.group())  # two given names: no surname
         ):
             surname_word = None
         surname = None
@@ -159,9 +176,11 @@ def _candidates(text: str) -> list[tuple[int, PersonName, str]]:
         end = max(words[i + 1].end(), surname_word.end() if surname_word else 0)
         person = PersonName(
             surname=surname,
-            name=_nominative(_parse_with(name, "Name")[0]) if case != "nomn" else name,
+            name=_nominative(name, _parse_with(name, "Name")[0]) if case != "nomn" else name,
             patronymic=(
-                _nominative(_parse_with(patronymic, "Patr")[0]) if case != "nomn" else patronymic
+                _nominative(patronymic, _parse_with(patronymic, "Patr")[0])
+                if case != "nomn"
+                else patronymic
             ),
             gender=gender,
             evidence=text[start:end],
@@ -170,30 +189,173 @@ def _candidates(text: str) -> list[tuple[int, PersonName, str]]:
     return found
 
 
+_SURNAME_ENDINGS = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ой|ая|их|ых|ко|ук|юк|ян|дзе|швили)$"
+)
+_INITIALS_AFTER = re.compile(
+    r"(?<![\w.])([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \t]+([А-ЯЁ])\.[ \t]?(?:([А-ЯЁ])\.)?"
+)
+_INITIALS_BEFORE = re.compile(
+    r"(?<![\w.])([А-ЯЁ])\.[ \t]?(?:([А-ЯЁ])\.[ \t]?)?([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)(?![\w.])"
+)
+_GENITIVE_MARKER = re.compile(r"(?:^|\s)(?:от|абонента|заявителя)\s*$", re.IGNORECASE)
+_DATIVE_TITLE = re.compile(
+    r"(?:директору|начальнику|руководителю|уважаемому|уважаемой|председателю|заместителю|"
+    r"президенту|главе|кому\s*:)[^\n]{0,80}$",
+    re.IGNORECASE,
+)
+
+
+def is_dative_surname(word: str) -> bool:
+    """«Соловьёву», «Ивановой»: a surname in the dative, as in an addressee's line."""
+    return any("datv" in p.tag for p in _parse_with(word, "Surn"))
+
+
+def _only_a_name(word: str) -> bool:
+    """A given name that is no surname too («Анна», but not «Ильина»)."""
+    return bool(_parse_with(word, "Name")) and not _parse_with(word, "Surn")
+
+
+def _looks_like_surname(word: str) -> bool:
+    if word.lower() in _NOT_SURNAMES or _only_a_name(word):
+        return False
+    parses = morph().parse(word)
+    if any("Surn" in p.tag for p in parses):
+        return True
+    lower = word.lower()
+    return not morph().word_is_known(lower) or bool(_SURNAME_ENDINGS.search(lower))
+
+
+def _initials_candidates(text: str) -> list[tuple[int, PersonName, str]]:
+    """«Смирнова А. П.», «А. П. Смирнова», «от Смирновой А. П.»: a surname without a
+    given name; the case comes from the words before it, the gender from its ending."""
+    found: list[tuple[int, PersonName, str]] = []
+    for pattern, surname_group in ((_INITIALS_AFTER, 1), (_INITIALS_BEFORE, 3)):
+        for match in pattern.finditer(text):
+            word = match.group(surname_group)
+            if not _looks_like_surname(word):
+                continue
+            before = text[max(0, match.start() - 80) : match.start()]
+            lower = word.lower()
+            if _DATIVE_TITLE.search(before) or lower.endswith(("ову", "еву", "ину", "скому")):
+                case = "datv"
+            elif _GENITIVE_MARKER.search(before):
+                case = "gent"
+            else:
+                case = "nomn"
+            if case == "nomn":
+                gender = "femn" if lower.endswith(("а", "ая")) else "masc"
+            else:
+                gender = "femn" if lower.endswith("ой") else "masc"
+            person = PersonName(
+                surname=surname_nominative(word, case, gender),
+                name=None,
+                patronymic=None,
+                gender=gender
+                if lower.endswith(("а", "ая", "ой", "ов", "ев", "ин", "ий"))
+                else None,
+                evidence=match.group().strip(),
+            )
+            found.append((match.start(), person, case))
+    return found
+
+
+def _surname_name_candidates(text: str) -> list[tuple[int, PersonName, str]]:
+    """«Мельникова Дарья», «Анна Смирнова»: a person with no patronymic (it is «при
+    наличии»), in the nominative only — other cases are too ambiguous without one."""
+    words = list(_WORD.finditer(text))
+    found: list[tuple[int, PersonName, str]] = []
+    for i in range(len(words) - 1):
+        first, second = words[i], words[i + 1]
+        if text[first.end() : second.start()] not in (" ", "\t"):
+            continue
+        for surname, name in ((first, second), (second, first)):
+            names = [p for p in _parse_with(name.group(), "Name") if "nomn" in p.tag]
+            surnames = [p for p in _parse_with(surname.group(), "Surn") if "nomn" in p.tag]
+            if not names or not surnames or surname.group().lower() in _NOT_SURNAMES:
+                continue
+            following = words[i + 2].group() if i + 2 < len(words) else ""
+            if following and _parse_with(following, "Patr"):
+                continue  # a full name: _candidates has it
+            gender = str(names[0].tag.gender)
+            person = PersonName(
+                surname=surname.group(),
+                name=name.group(),
+                patronymic=None,
+                gender=gender,
+                evidence=text[first.start() : second.end()],
+            )
+            found.append((first.start(), person, "nomn"))
+            break
+    return found
+
+
+def _same_surname(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = a.lower().replace("ё", "е"), b.lower().replace("ё", "е")
+    return a == b or a.rstrip("а") == b.rstrip("а")
+
+
+def _rank(text: str, start: int, person: PersonName, case: str) -> int:
+    """Lower is likelier the sender's; 9 is the addressee's name."""
+    before = text[max(0, start - 40) : start]
+    if _ADDRESSEE_MARKERS.search(before) or case == "datv":
+        return 9
+    marked = bool(_SENDER_MARKERS.search(before) or _GENITIVE_MARKER.search(before))
+    if person.surname is None:
+        return 6
+    if person.name is not None and person.patronymic is not None:
+        return 0 if marked else 1
+    if person.name is None:  # initials only
+        return 2 if marked else 3
+    return 2 if marked else 4  # surname and name, no patronymic
+
+
 def find_sender(text: str) -> PersonName | None:
     """The person who wrote ``text``: named after «от», «С уважением», «Я,», else the
-    first full name in the nominative; a name in the dative is the addressee's."""
-    candidates = _candidates(text)
-    if not candidates:
+    first full name in the nominative; a name in the dative is the addressee's.
+    A surname seen only with initials takes its name and patronymic from a full name
+    with the same surname elsewhere in the letter."""
+    candidates = _candidates(text) + _initials_candidates(text) + _surname_name_candidates(text)
+    ranked = sorted(
+        ((_rank(text, start, person, case), start, person) for start, person, case in candidates),
+        key=lambda item: (item[0], item[1]),
+    )
+    ranked = [item for item in ranked if item[0] < 9]
+    if not ranked:
         return None
+    best = ranked[0][2]
+    if best.name is None:
+        return complete(best, [person for _, _, person in ranked[1:]])
+    return best
 
-    def rank(item: tuple[int, PersonName, str]) -> tuple[int, int]:
-        start, person, case = item
-        before = text[max(0, start - 40) : start]
-        if _ADDRESSEE_MARKERS.search(before) or case == "datv":
-            return (3, start)
-        if _SENDER_MARKERS.search(before):
-            return (0, start)
-        if person.surname is None:
-            return (2, start)
-        return (1, start)
 
-    best = min(candidates, key=rank)
-    return None if rank(best)[0] == 3 else best[1]
+def complete(person: PersonName, others: list[PersonName]) -> PersonName:
+    """``person`` (a surname with initials) with the name and patronymic of the first of
+    ``others`` that has the same surname and a given name."""
+    for other in others:
+        if other.name is not None and _same_surname(other.surname, person.surname):
+            return PersonName(
+                surname=person.surname,
+                name=other.name,
+                patronymic=other.patronymic,
+                gender=other.gender,
+                evidence=f"{person.evidence}; {other.evidence}",
+            )
+    return person
 
 
 def name_from_display(display: str | None) -> PersonName | None:
-    """The e-mail display name, when it is a Russian full name."""
+    """The e-mail display name, when it is a Russian name (full, or surname and name,
+    or a given name alone)."""
     if not display:
         return None
-    return find_sender(display)
+    person = find_sender(display)
+    if person is not None:
+        return person
+    words = display.split()
+    if len(words) == 1 and (names := _parse_with(words[0], "Name")):
+        gender = str(names[0].tag.gender)
+        return PersonName(None, words[0], None, gender, display)
+    return None

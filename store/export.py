@@ -34,6 +34,11 @@ def item_record(item: InboundItem) -> dict[str, Any]:
         "letter_date": None,
         "signed": None,
         "grounds": [],
+        "department": None,
+        "addressee": None,
+        "amount": None,
+        "demand": None,
+        "findings": None,
         "deadlines": None,
         "ocr": (
             {"pages": item.ocr["pages"], "mean_confidence": item.ocr["mean_confidence"]}
@@ -65,6 +70,8 @@ def item_record(item: InboundItem) -> dict[str, Any]:
         "letter_date": _date(appeal.letter_date),
         "signed": appeal.signed,
         "grounds": appeal.grounds,
+        "department": appeal.department,
+        **_reading(appeal.findings),
         "deadlines": {
             "register_by": _date(appeal.register_by),
             "answer_by": _date(appeal.answer_by),
@@ -74,6 +81,21 @@ def item_record(item: InboundItem) -> dict[str, Any]:
         "drafts": [{"type": d.type, "status": d.status, "pdf": d.pdf_path} for d in appeal.drafts],
     }
     return record
+
+
+def _reading(findings: dict[str, Any]) -> dict[str, Any]:
+    """What was read besides the applicant, and every finding with its evidence."""
+    reading = findings.get("reading") or {}
+    return {
+        "addressee": reading.get("addressee"),
+        "amount": reading.get("amount"),
+        "demand": reading.get("demand"),
+        "findings": {
+            "grounds": findings.get("grounds", []),
+            "defects": findings.get("defects", []),
+            "evidence": findings.get("evidence", {}),
+        },
+    }
 
 
 def export_items(session: Session) -> list[dict[str, Any]]:

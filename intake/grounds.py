@@ -1,0 +1,301 @@
+"""The grounds of LAW.md that the text of a letter shows: each a pure function of the
+text (and what was read from it) that returns the evidence, or None.
+
+Vocabularies are data (``data/grounds.toml``, ``data/abusive.toml``); the functions
+here only apply them.  Inflected words are matched through pymorphy3 lemmas, so a
+lexicon lists «идиот» once and catches «идиотами».  ``repeat`` compares the letter
+with the sender's earlier appeals, which the caller loads from the store: this
+module never touches storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from intake.fields import MONTHS, Fields
+from intake.letter_parts import sentences
+from intake.names import morph
+
+DATA = Path(__file__).parent / "data"
+_TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)*")
+_FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "INTJ", "NUMR", "PRED"})
+_PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn")
+
+
+@functools.cache
+def _toml(name: str) -> dict[str, object]:
+    return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def _patterns(section: str, key: str) -> list[re.Pattern[str]]:
+    table = _toml("grounds.toml")[section]
+    assert isinstance(table, dict)
+    return [re.compile(r"(?<!\w)" + p) for p in table[key]]
+
+
+@functools.lru_cache(maxsize=50_000)
+def lemmas(word: str) -> frozenset[str]:
+    """Every normal form pymorphy3 offers for ``word``, «ё» as «е»."""
+    return frozenset(p.normal_form.replace("ё", "е") for p in morph().parse(word))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _is_content(word: str) -> bool:
+    parse = morph().parse(word)[0]
+    return (
+        len(word) > 2
+        and parse.tag.POS not in _FUNCTION_WORDS
+        and not any(g in parse.tag for g in _PROPER)
+    )
+
+
+def _sentences_with(text: str, patterns: list[re.Pattern[str]]) -> Iterable[tuple[str, str]]:
+    for _, sentence in sentences(text):
+        lowered = sentence.lower()
+        for pattern in patterns:
+            if (match := pattern.search(lowered)) is not None:
+                yield sentence, match.group()
+                break
+
+
+# --- court-decision ------------------------------------------------------------
+
+
+def court_decision(text: str) -> str | None:
+    """A sentence that names a court's decision and disagrees with it."""
+    challenge = _patterns("court-decision", "challenge")
+    for sentence, _ in _sentences_with(text, _patterns("court-decision", "decision")):
+        if any(p.search(sentence.lower()) for p in challenge):
+            return sentence
+    return None
+
+
+# --- abusive --------------------------------------------------------------------
+
+
+def _strings(data: dict[str, object], key: str) -> list[str]:
+    values = data[key]
+    assert isinstance(values, list) and all(isinstance(v, str) for v in values), key
+    return values
+
+
+@functools.cache
+def _lexicon() -> tuple[frozenset[str], re.Pattern[str]]:
+    data = _toml("abusive.toml")
+    words = _strings(data, "insults") + _strings(data, "threats")
+    obscene = re.compile(r"(?<![а-яё])(?:" + "|".join(_strings(data, "obscene")) + ")")
+    return frozenset(w.replace("ё", "е") for w in words), obscene
+
+
+def abusive(text: str) -> str | None:
+    """The obscene, insulting or threatening words of the letter, as written."""
+    lexicon, obscene = _lexicon()
+    lowered = text.lower()
+    found = [m.group() for m in _TOKEN.finditer(lowered) if lemmas(m.group()) & lexicon]
+    found += [_word_at(lowered, m.start()) for m in obscene.finditer(lowered)]
+    return ", ".join(dict.fromkeys(found)) if found else None
+
+
+def _word_at(text: str, start: int) -> str:
+    match = _TOKEN.match(text, start)
+    return match.group() if match else text[start : start + 10]
+
+
+# --- no-essence -----------------------------------------------------------------
+
+
+def content_lemmas(text: str, fields: Fields) -> frozenset[str]:
+    """The lemmas that carry the letter's matter: not names, places, the address, the
+    addressee, greetings and formulas, nor function words."""
+    table = _toml("grounds.toml")["no-essence"]
+    assert isinstance(table, dict)
+    empty = frozenset(table["empty"])
+    skip = " ".join(filter(None, [fields.postal_address, fields.addressee])).lower()
+    skipped = frozenset(_TOKEN.findall(skip))
+    found = set()
+    for match in _TOKEN.finditer(text.lower()):
+        word = match.group()
+        if word in skipped or not _is_content(word):
+            continue
+        forms = lemmas(word)
+        if not forms & empty and word not in empty:
+            found.add(min(forms))
+    return frozenset(found)
+
+
+def no_essence(text: str, fields: Fields, attachment_count: int) -> str | None:
+    """A letter whose words, formulas and names aside, say nothing; an attachment
+    nobody read may hold the essence, so such a letter goes to a person instead."""
+    table = _toml("grounds.toml")["no-essence"]
+    assert isinstance(table, dict)
+    words = content_lemmas(text, fields)
+    if len(words) >= int(table["min_words"]) or attachment_count:
+        return None
+    shown = ", ".join(sorted(words)) or "none"
+    return f"{len(words)} words of substance ({shown}); the text: «{' '.join(text.split())[:120]}»"
+
+
+# --- claim-late -----------------------------------------------------------------
+
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})[»\"']?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})")
+_MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
+                "октябр", "ноябр", "декабр")  # fmt: skip
+_MONTH_YEAR = re.compile(
+    r"(?<![а-яё])(январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|"
+    r"август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])\s+(\d{4})"
+)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+
+
+def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
+    """Dates of services and bills in the text: not the letter's own date, not later,
+    not a contract's or a court's; a month («за февраль 2026 г.») counts as its last day."""
+    lowered = text.lower()
+    not_service = _patterns("claim-late", "not_service")
+    found: list[tuple[dt.date, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_NUMERIC, _DAY_MONTH):
+        for match in pattern.finditer(lowered):
+            day, month, year = match.groups()
+            number = int(month) if month.isdigit() else MONTHS[month]
+            try:
+                date = dt.date(int(year), number, int(day))
+            except ValueError:
+                continue
+            taken.append(match.span())
+            found.append((date, match.start(), match.group()))
+    for match in _MONTH_YEAR.finditer(lowered):
+        if not any(a <= match.start() < b for a, b in taken):
+            month = next(i for i, stem in enumerate(_MONTH_STEMS, 1) if match[1].startswith(stem))
+            found.append((_month_end(int(match[2]), month), match.start(), match.group()))
+    dates = []
+    for date, start, words in found:
+        # The clause the date stands in: «по договору № 5 от 01.02.2020» is not a service.
+        clause = re.split(r"[,;:\n.]", lowered[max(0, start - 60) : start])[-1]
+        if date < letter_date and not any(p.search(clause) for p in not_service):
+            dates.append((date, words))
+    return dates
+
+
+def claim_late(text: str, *, kind: str, letter_date: dt.date | None, regime: str) -> str | None:
+    """A telecom claim filed more than 6 months after the latest service or bill it names."""
+    if kind != "claim" or regime != "telecom" or letter_date is None:
+        return None
+    dates = service_dates(text, letter_date)
+    if not dates:
+        return None
+    latest, words = max(dates)
+    if letter_date <= add_months(latest, 6):
+        return None
+    return (
+        f"the latest service or bill named, «{words}» ({latest:%d.%m.%Y}), is more than "
+        f"6 months before the claim's date {letter_date:%d.%m.%Y}"
+    )
+
+
+# --- not-competent ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OtherBody:
+    """A body that answers questions the organisation does not: its name and topics."""
+
+    name: str
+    topics: tuple[str, ...]
+
+
+def not_competent(text: str, own_hits: int, bodies: Sequence[OtherBody]) -> str | None:
+    """The other body whose topics the letter is about, when they outweigh our own."""
+    lowered = text.lower()
+    best: tuple[int, OtherBody, list[str]] | None = None
+    for body in bodies:
+        hits = [m.group() for t in body.topics for m in re.finditer(r"(?<!\w)" + t, lowered)]
+        if hits and (best is None or len(hits) > best[0]):
+            best = (len(hits), body, hits)
+    if best is None or best[0] <= own_hits:
+        return None
+    return f"{best[1].name}: {', '.join(dict.fromkeys(best[2]))}"
+
+
+# --- repeat ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sender:
+    """What identifies a sender across letters."""
+
+    email: str | None = None
+    account: str | None = None
+    full_name: tuple[str, str, str] | None = None
+
+    @classmethod
+    def of(cls, fields: Fields) -> Sender:
+        full = (fields.surname, fields.name, fields.patronymic)
+        return cls.named(fields.email, fields.account, full)
+
+    @classmethod
+    def named(
+        cls, email: str | None, account: str | None, full: tuple[str | None, str | None, str | None]
+    ) -> Sender:
+        surname, name, patronymic = (p.lower().replace("ё", "е") if p else None for p in full)
+        complete = (surname, name, patronymic) if surname and name and patronymic else None
+        return cls(email.lower() if email else None, account, complete)
+
+    def same_as(self, other: Sender) -> str | None:
+        for what in ("email", "account", "full_name"):
+            mine = getattr(self, what)
+            if mine is not None and mine == getattr(other, what):
+                return what.replace("_", " ")
+        return None
+
+
+@dataclass(frozen=True)
+class EarlierAppeal:
+    """One of the sender's earlier appeals, as the store knows it."""
+
+    reg_number: str
+    registered: dt.date
+    sender: Sender
+    category: str
+    words: frozenset[str]  # content_lemmas of its text
+    answered: bool  # answered on the merits
+
+
+REPEAT_SHARE = 0.6  # of the earlier letter's words the new one repeats, at least
+NEW_SHARE = 0.25  # of the new letter's words the earlier one lacked, at most
+
+
+def repeat(
+    sender: Sender, category: str, words: frozenset[str], earlier: Sequence[EarlierAppeal]
+) -> str | None:
+    """The earlier appeal, answered on the merits, from the same sender, on the same
+    question, that this letter repeats without new arguments."""
+    for old in sorted(earlier, key=lambda e: e.registered, reverse=True):
+        how = sender.same_as(old.sender)
+        if not (how and old.answered and old.category == category and old.words and words):
+            continue
+        repeated = len(words & old.words) / len(old.words)
+        new = len(words - old.words) / len(words)
+        if repeated >= REPEAT_SHARE and new <= NEW_SHARE:
+            return (
+                f"same {how} as {old.reg_number} of {old.registered:%d.%m.%Y}, answered on the "
+                f"merits; {repeated:.0%} of its words repeated, {new:.0%} new"
+            )
+    return None

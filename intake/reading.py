@@ -1,0 +1,114 @@
+"""Reading one letter: its fields, its kind and category, and the checks of the law.
+
+``read_letter`` is pure — text and metadata in, a ``LetterReading`` out — so the
+pipeline, the labelled-set test and the benchmark run the very same code.  What
+needs the store (the sender's earlier appeals, for ``repeat``) is loaded by the
+caller and passed in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from intake import grounds as g
+from intake.checks import Finding, Findings, check, ground
+from intake.classify import Classification, classify
+from intake.fields import Fields, Known, extract_fields
+
+
+@dataclass(frozen=True)
+class Letter:
+    text: str
+    channel: str  # "email" or "post"
+    subject: str = ""
+    sender_email: str | None = None
+    sender_name: str | None = None
+    sent_at: dt.datetime | None = None
+    attachment_count: int = 0
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The organisation's side of the checks (from settings)."""
+
+    regime: str = "telecom"
+    regulation: str = ""  # the operator's own regulation, cited for 59-FZ checks
+    other_bodies: tuple[g.OtherBody, ...] = ()
+    known: Known = field(default_factory=Known)
+
+
+@dataclass(frozen=True)
+class LetterReading:
+    fields: Fields
+    classification: Classification
+    findings: Findings
+    sender: g.Sender
+    words: frozenset[str]  # the content lemmas, kept for later repeat checks
+
+
+# Latin letters OCR puts into Russian words («ЖAЛOБA», «ПPETEНЗИЯ»).
+_LOOKALIKES = str.maketrans("AaBEeKMHOoPpCcTyXx", "АаВЕеКМНОоРрСсТуХх")
+_MIXED_WORD = re.compile(r"\b(?=\w*[А-ЯЁа-яё])(?=\w*[A-Za-z])\w+\b")
+
+
+def cyrillic_words(text: str) -> str:
+    """``text`` with the Latin look-alikes inside Cyrillic words made Cyrillic; words
+    wholly in Latin (e-mail addresses, «SMS») are left alone."""
+    return _MIXED_WORD.sub(lambda m: m.group().translate(_LOOKALIKES), text)
+
+
+def _with_basis(finding: Finding, rules: Rules) -> Finding:
+    """An operator cites its own regulation where a public body would cite 59-FZ."""
+    if rules.regime == "telecom" and rules.regulation and finding.citation.startswith("59-FZ"):
+        return dataclasses.replace(finding, basis=rules.regulation)
+    return finding
+
+
+def read_letter(
+    letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal] = ()
+) -> LetterReading:
+    text = cyrillic_words(letter.text)
+    letter = dataclasses.replace(letter, text=text)
+    fields = extract_fields(
+        letter.text,
+        channel=letter.channel,
+        sender_email=letter.sender_email,
+        sender_name=letter.sender_name,
+        sent_at=letter.sent_at,
+        known=rules.known,
+    )
+    classification = classify(letter.text, letter.subject)
+    formal = check(
+        fields,
+        channel=letter.channel,
+        kind=classification.kind,
+        attachment_count=letter.attachment_count,
+    )
+    words = g.content_lemmas(letter.text, fields)
+    sender = g.Sender.of(fields)
+    own_hits = len(classification.evidence.get("category", []))
+    found = {
+        "court-decision": g.court_decision(letter.text),
+        "abusive": g.abusive(letter.text),
+        "no-essence": g.no_essence(letter.text, fields, letter.attachment_count),
+        "repeat": g.repeat(sender, classification.category, words, earlier),
+        "claim-late": g.claim_late(
+            letter.text,
+            kind=classification.kind,
+            letter_date=fields.letter_date,
+            regime=rules.regime,
+        ),
+        "not-competent": g.not_competent(letter.text, own_hits, rules.other_bodies),
+    }
+    content: list[Finding] = [ground(code, why) for code, why in found.items() if why]
+    grounds = tuple(_with_basis(f, rules) for f in formal.grounds + tuple(content))
+    if found["not-competent"]:
+        # Another body's question belongs to none of our departments' categories.
+        evidence = {**classification.evidence, "category": [found["not-competent"]]}
+        classification = dataclasses.replace(classification, category="other", evidence=evidence)
+    findings = Findings(grounds=grounds, defects=formal.defects)
+    return LetterReading(fields, classification, findings, sender, words)
