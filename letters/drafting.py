@@ -187,9 +187,7 @@ def letter_context(
     if person.email and not appeal.wants_paper_reply:
         address_lines.append(person.email)
     noun = NOUNS.get(appeal.kind, NOUNS["statement"])
-    heading = kind.heading
-    if plan.type == "answer" and appeal.kind == "claim":
-        heading = "О результатах рассмотрения претензии"
+    heading = kind.heading_for(appeal.kind)
     return {
         "title": f"{heading} ({appeal.reg_number})",
         "org": org,

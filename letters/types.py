@@ -29,6 +29,11 @@ class LetterType:
     operator_bound: bool = False  # binds an operator itself: cited in the telecom regime too
     to_sender: bool = True  # False: a record for the file, not sent (no answer is given)
 
+    def heading_for(self, appeal_kind: str) -> str:
+        if self.type == "answer" and appeal_kind == "claim":
+            return "О результатах рассмотрения претензии"
+        return self.heading
+
 
 NOTICE_HEADING = "О результатах рассмотрения обращения"
 TYPES: tuple[LetterType, ...] = (
