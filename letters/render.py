@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from errors import RenderError
 from letters.pdf import PDFA, LetterDoc, PdfEngine
@@ -66,6 +68,15 @@ def regulation_ablt(name: str) -> str:
     return f"{word} {rest}".strip() if word else f"документом «{name}»"
 
 
+# «№ 59-ФЗ», «№ 2300-1» and dates must not break at their hyphen or dots.
+_NO_BREAK = re.compile(r"№\s?\d+(?:-[\dА-ЯA-Z]+)*|\d{2}\.\d{2}\.\d{4}")
+
+
+def no_break(text: str) -> markupsafe.Markup:
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(_NO_BREAK.sub(lambda m: f'<span class="nw">{m[0]}</span>', escaped))
+
+
 class Renderer:
     """Templates to HTML, and HTML to PDF files through one batch ``PdfEngine``."""
 
@@ -81,6 +92,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self.env.filters["nobreak"] = no_break
         self.variant = variant
 
     @functools.cached_property
