@@ -154,9 +154,10 @@ def plan_drafts(appeal: Appeal) -> list[PlannedDraft]:
     return [PlannedDraft("acknowledgment", "acknowledgment")]
 
 
-def _date(value: dt.date | dt.datetime | None, tz: ZoneInfo) -> str:
+def russian_date(value: dt.date | dt.datetime | None, tz: ZoneInfo, empty: str = "—") -> str:
+    """«23.11.2026»; a moment is dated by the organisation's calendar day."""
     if value is None:
-        return "—"
+        return empty
     if isinstance(value, dt.datetime):
         value = value.astimezone(tz).date()
     return value.strftime("%d.%m.%Y")
@@ -185,9 +186,9 @@ def _term_basis(appeal: Appeal, org: OrgProfile) -> str:
 
 def _their_ref(appeal: Appeal, tz: ZoneInfo) -> str:
     """«На № … от …»: the sender's own date if the letter bears one, with our number."""
-    ours = f"{appeal.reg_number} от {_date(appeal.registered_at, tz)}"
+    ours = f"{appeal.reg_number} от {russian_date(appeal.registered_at, tz)}"
     if appeal.letter_date:
-        return f"{ours} (на обращение от {_date(appeal.letter_date, tz)})"
+        return f"{ours} (на обращение от {russian_date(appeal.letter_date, tz)})"
     return ours
 
 
@@ -222,9 +223,9 @@ def letter_context(
         "salutation": salutation(*args),
         "heading": heading,
         "reg_number": appeal.reg_number,
-        "received_date": _date(appeal.received_at, tz),
-        "registered_date": _date(appeal.registered_at, tz),
-        "answer_by": _date(appeal.answer_by, tz),
+        "received_date": russian_date(appeal.received_at, tz),
+        "registered_date": russian_date(appeal.registered_at, tz),
+        "answer_by": russian_date(appeal.answer_by, tz),
         "term_basis": _term_basis(appeal, org),
         "noun": noun,
         "is_claim": appeal.kind == "claim",
@@ -239,7 +240,7 @@ def letter_context(
         "ground_explanation": EXPLANATION.get(plan.ground or "", ""),
         "outcome_text": OUTCOMES.get(inputs.outcome or "", ""),
         "inputs": inputs,
-        "extended_to": _date(inputs.extended_to, tz),
+        "extended_to": russian_date(inputs.extended_to, tz),
         "staff_paragraphs": _paragraphs(inputs.body),
         "attachments": list(inputs.attachments),
     }

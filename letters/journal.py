@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from letters.drafting import russian_date
 from letters.pdf import LetterDoc
 from letters.render import Renderer
 from letters.types import letter_type
@@ -68,11 +69,7 @@ HEADERS = {
 
 
 def _day(value: dt.datetime | dt.date | None, tz: ZoneInfo) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(tz).date()
-    return value.strftime("%d.%m.%Y")
+    return russian_date(value, tz, empty="")
 
 
 def _name(appeal: Appeal) -> str:

@@ -66,6 +66,10 @@ def _store_pdf(ctx: Context, appeal: Appeal, row: Draft, pdf: bytes, suffix: str
     row.pdf_hash = ctx.blobs.put(pdf)
 
 
+def _audit(s: Session, action: str, row: Draft, actor: str, **detail: str | int) -> None:
+    audit(s, action, actor=actor, item_id=None, appeal_id=row.appeal_id, draft_id=row.id, **detail)
+
+
 def _plan(row_type: str, ground: str | None) -> PlannedDraft:
     kind = letter_type(row_type, ground)
     return PlannedDraft(kind.type, kind.template, kind.ground)
@@ -101,7 +105,7 @@ def create_draft(
         _store_pdf(ctx, appeal, row, _render(ctx, appeal, plan, inputs, today=ctx.today()))
         s.add(row)
         s.flush()
-        audit(s, "draft_created", actor=actor, appeal_id=appeal_id, draft_id=row.id, type=type_)
+        _audit(s, "draft_created", row, actor, type=type_)
         return row.id
 
 
@@ -138,15 +142,7 @@ def edit_draft(
         old.status = "superseded"
         s.add(row)
         s.flush()
-        audit(
-            s,
-            "draft_edited",
-            actor=actor,
-            appeal_id=old.appeal_id,
-            draft_id=row.id,
-            previous=draft_id,
-            version=row.version,
-        )
+        _audit(s, "draft_edited", row, actor, previous=draft_id, version=row.version)
         return row.id
 
 
@@ -174,12 +170,5 @@ def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
         _store_pdf(ctx, appeal, row, pdf, suffix="approved")
         row.out_number, row.out_date, row.approved_by = number, today, actor
         row.status = "approved"
-        audit(
-            s,
-            "draft_approved",
-            actor=actor,
-            appeal_id=row.appeal_id,
-            draft_id=row.id,
-            out_number=number,
-        )
+        _audit(s, "draft_approved", row, actor, out_number=number)
         return number
