@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,8 +14,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from errors import ExitCode, NotFound
-from letters.drafting import OUTCOMES, LetterInputs
+from letters.drafting import OUTCOMES, LetterInputs, letter_context
 from letters.journal import journal_rows, to_csv, to_pdf
+from letters.specimens import MAN, WOMAN, appeal, inputs_for, plans
 from letters.types import TYPES
 from letters.workflow import approve_draft, create_draft, edit_draft
 from pipeline import Context
@@ -97,6 +100,32 @@ def cmd_journal(ctx: Context, args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+def cmd_draft_specimens(ctx: Context, args: argparse.Namespace) -> int:
+    """Every letter type for a man and a woman in both regimes, for a person to look at."""
+    out = Path(args.folder)
+    out.mkdir(parents=True, exist_ok=True)
+    names, letters = [], []
+    for regime in ("public", "telecom"):
+        org = ctx.settings.org.model_copy(update={"regime": regime})
+        for person in (MAN, WOMAN):
+            for n, (kind, plan) in enumerate(plans(), start=1):
+                context = letter_context(
+                    appeal(person, regime, n=n), plan, org, ctx.today(), inputs_for(kind)
+                )
+                letters.append(ctx.renderer.letter(plan.template, regime, context))
+                names.append(f"{regime}-{person.gender}-{kind.type}-{kind.ground or 'any'}")
+    for name, pdf in zip(names, ctx.renderer.pdfs(letters), strict=True):
+        path = out / f"{name}.pdf"
+        path.write_bytes(pdf)
+        if args.png and shutil.which("pdftoppm"):
+            subprocess.run(
+                ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", path, out / name],
+                check=True,
+            )
+    print(f"{len(names)} specimen letters in {out}")
+    return ExitCode.ok
+
+
 def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> None:  # type: ignore[type-arg]
     """Add ``draft`` and ``journal`` to runner's subcommands."""
 
@@ -127,6 +156,10 @@ def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> No
     a.add_argument("--text-file", required=True, help="the new text (UTF-8; '-' for stdin)")
     a.add_argument("--actor", **actor)
     a.set_defaults(func=bind(cmd_draft_edit))
+    a = draft.add_parser("specimens", help="Render every letter type as specimens to review.")
+    a.add_argument("folder")
+    a.add_argument("--png", action="store_true", help="also a PNG of each first page (pdftoppm)")
+    a.set_defaults(func=bind(cmd_draft_specimens))
     a = draft.add_parser("approve", help="Give a draft its outgoing number; final PDF.")
     a.add_argument("draft_id", type=int)
     a.add_argument("--actor", **actor)
