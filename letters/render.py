@@ -120,5 +120,9 @@ class Renderer:
             author=str(context["org"].name),
         )
 
+    def pdf(self, html: str, title: str = "", author: str = "") -> bytes:
+        """One letter from ``html()``'s output (kept for callers of the first API)."""
+        return self.pdfs([LetterDoc(html=html, title=title, author=author)])[0]
+
     def pdfs(self, letters: Sequence[LetterDoc], created: dt.datetime | None = None) -> list[bytes]:
         return self.engine.pdfs(letters, created or dt.datetime.now(dt.UTC).replace(microsecond=0))

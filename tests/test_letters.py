@@ -225,3 +225,4 @@ def test_an_organisation_overrides_a_template(tmp_path: Path) -> None:
     assert "Наш собственный абзац." in " ".join(pdf_text(pdf))
     public = renderer.letter(plan.template, "public", context)
     assert "Наш собственный абзац." not in public.html
+    assert "Уважаемый Пётр Сергеевич!" in " ".join(pdf_text(renderer.pdf(public.html)))
