@@ -1,9 +1,11 @@
 """Which letters an appeal calls for, and what goes into each.
 
-A valid appeal gets an acknowledgment.  A ground from LAW.md gets its notice
-to the sender, quoting the statute; where the law says no answer is given at
-all (no surname, no postal address), the draft is a record for the file
-instead, which the approver signs off.
+A valid appeal gets an acknowledgment.  A ground from LAW.md gets its letter
+(``letters.types``): a notice to the sender quoting the statute, a forwarding
+notice for ``not-competent``; where the law says no answer is given at all
+(no surname, no postal address), the draft is a record for the file instead,
+which the approver signs off.  Answers on the merits, extensions and requests
+to supplement are started by staff with their own text (``LetterInputs``).
 """
 
 from __future__ import annotations
