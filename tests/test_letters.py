@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -226,3 +227,16 @@ def test_an_organisation_overrides_a_template(tmp_path: Path) -> None:
     public = renderer.letter(plan.template, "public", context)
     assert "Наш собственный абзац." not in public.html
     assert "Уважаемый Пётр Сергеевич!" in " ".join(pdf_text(renderer.pdf(public.html)))
+
+
+def test_citizens_text_never_becomes_markup(renderer: Renderer) -> None:
+    kind, plan = next((k, p) for k, p in plans() if k.type == "answer")
+    hostile = appeal(WOMAN, "telecom")
+    hostile.applicant.postal_address = '<img src="file:///etc/passwd">г. Тверь'
+    inputs = replace(inputs_for(kind), body="<b>жирный</b> & «кавычки»")
+    context = letter_context(hostile, plan, OrgProfile(), TODAY, inputs)
+    letter = renderer.letter(plan.template, "telecom", context)
+    assert "<img" not in letter.html and "<b>" not in letter.html
+    text = " ".join(pdf_text(renderer.pdfs([letter], CREATED)[0]))
+    assert '<img src="file:///etc/passwd">г. Тверь' in text
+    assert "<b>жирный</b> & «кавычки»" in text
