@@ -12,6 +12,7 @@ The tree::
     │   ├── TooLarge             over a size or pixel limit from settings
     │   └── OcrError             Tesseract failed on a page
     ├── RenderError              a letter could not be rendered to PDF
+    ├── DraftStateError          a draft cannot be edited or approved in its state
     └── NotFound                 a registration number or item that does not exist
 
 An ``InputError`` is about one item: the caller quarantines that item with the
@@ -32,6 +33,7 @@ class ExitCode(enum.IntEnum):
     input = 5
     render = 6
     not_found = 7
+    conflict = 8
     internal = 15
 
 
@@ -75,6 +77,12 @@ class OcrError(InputError):
 
 class RenderError(PismoError):
     exit_code = ExitCode.render
+
+
+class DraftStateError(PismoError):
+    """The draft was approved or superseded already: act on its latest version."""
+
+    exit_code = ExitCode.conflict
 
 
 class NotFound(PismoError):

@@ -419,12 +419,18 @@ def draft(ctx: Context, appeal_id: int) -> list[str]:
         ).one()
         have = {d.type for d in appeal.drafts}
         todo = [p for p in plan_drafts(appeal) if p.type not in have]
+    # One batch: the engine writes all of an appeal's letters as one PDF and splits it.
+    today = ctx.today()
+    letters = [
+        ctx.renderer.letter(
+            plan.template, appeal.regime, letter_context(appeal, plan, ctx.settings.org, today)
+        )
+        for plan in todo
+    ]
     paths = []
-    for plan in todo:
-        context = letter_context(appeal, plan, ctx.settings.org, ctx.today())
-        pdf = ctx.renderer.pdf(ctx.renderer.html(plan.template, appeal.regime, context))
+    for plan, pdf in zip(todo, ctx.renderer.pdfs(letters), strict=True):
         digest = ctx.blobs.put(pdf)
-        path = _draft_path(ctx, appeal.reg_number, plan.type)
+        path = draft_path(ctx, appeal.reg_number, plan.type)
         with transaction(ctx.db) as s:
             if s.scalar(
                 sa.select(Draft.id).where(Draft.appeal_id == appeal_id, Draft.type == plan.type)
@@ -459,9 +465,9 @@ def draft(ctx: Context, appeal_id: int) -> list[str]:
     return paths
 
 
-def _draft_path(ctx: Context, reg_number: str, kind: str) -> Path:
+def draft_path(ctx: Context, reg_number: str, kind: str, version: int = 1) -> Path:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in reg_number)
-    return ctx.settings.drafts_dir / safe / f"{kind}-v1.pdf"
+    return ctx.settings.drafts_dir / safe / f"{kind}-v{version}.pdf"
 
 
 # --- the chain ------------------------------------------------------------------

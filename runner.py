@@ -20,6 +20,7 @@ from tqdm import tqdm
 import settings as settings_module
 from errors import ExitCode, InputError, NotFound, PismoError
 from intake.sources import expand_paths, folder_files, maildir_path, read_file, settle
+from letters import cli as letters_cli
 from ops import configure_logging
 from pipeline import Context, Outcome, advance, process
 from store import db
@@ -346,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", cmd_demo, "Copy the bundled sample letters into the drop folders and run one pass."
     )
     command("settings", cmd_settings, "Print every setting with its help text and current value.")
+    letters_cli.add_commands(sub, _context)
     p = sub.add_parser("db", help="Database maintenance.", description="Database maintenance.")
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = db_sub.add_parser("upgrade", help="Apply migrations.", description="Apply migrations.")

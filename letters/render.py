@@ -7,30 +7,39 @@ dropping a file of the same name.  Autoescaping is on: letter text comes from
 citizens' mail and must never become markup.
 
 WeasyPrint pays for font setup on its first document; one ``Renderer`` keeps
-its ``FontConfiguration`` for every letter it renders.
+one ``PdfEngine`` (its ``FontConfiguration`` and the parsed stylesheet) for
+every letter it renders.  Statutes without a verified wording are cited and
+never quoted: ``statutes()`` drops any text they might carry.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
-import logging
+import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from errors import RenderError
+from letters.pdf import PDFA, LetterDoc, PdfEngine
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUTES = Path(__file__).parent / "data" / "statutes.toml"
 
 
 @functools.cache
-def statutes() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = tomllib.loads(STATUTES.read_text(encoding="utf-8"))
+def statutes() -> dict[str, dict[str, Any]]:
+    data: dict[str, dict[str, Any]] = tomllib.loads(STATUTES.read_text(encoding="utf-8"))
     for entry in data.values():
         entry["citation_ablt"] = _instrumental(entry["citation"])
+        entry.setdefault("verified", "text" in entry)
+        if not entry["verified"]:
+            entry.pop("text", None)  # an unverified wording is never quoted
     return data
 
 
@@ -42,8 +51,36 @@ def _instrumental(citation: str) -> str:
     )
 
 
+_REGULATION_ABLT = {
+    "положение": "Положением",
+    "регламент": "Регламентом",
+    "порядок": "Порядком",
+    "правила": "Правилами",
+    "инструкция": "Инструкцией",
+    "политика": "Политикой",
+}
+
+
+def regulation_ablt(name: str) -> str:
+    """«Положение о порядке …» → «Положением о порядке …»; other names are quoted as titles."""
+    first, _, rest = name.partition(" ")
+    word = _REGULATION_ABLT.get(first.lower())
+    return f"{word} {rest}".strip() if word else f"документом «{name}»"
+
+
+# «№ 59-ФЗ», «№ 2300-1» and dates must not break at their hyphen or dots.
+_NO_BREAK = re.compile(r"№\s?\d+(?:-[\dА-ЯA-Z]+)*|\d{2}\.\d{2}\.\d{4}")
+
+
+def no_break(text: str) -> markupsafe.Markup:
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(_NO_BREAK.sub(lambda m: f'<span class="nw">{m[0]}</span>', escaped))
+
+
 class Renderer:
-    def __init__(self, override_dir: Path | None = None) -> None:
+    """Templates to HTML, and HTML to PDF files through one batch ``PdfEngine``."""
+
+    def __init__(self, override_dir: Path | None = None, variant: str | None = PDFA) -> None:
         loaders: list[jinja2.BaseLoader] = []
         if override_dir is not None:
             loaders.append(jinja2.FileSystemLoader(override_dir))
@@ -55,29 +92,37 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._font_config: Any = None
+        self.env.filters["nobreak"] = no_break
+        self.variant = variant
 
-    def html(self, template: str, regime: str, context: dict[str, Any]) -> str:
+    @functools.cached_property
+    def css(self) -> str:
+        return self.env.get_template("letter.css").render()
+
+    @functools.cached_property
+    def engine(self) -> PdfEngine:
+        return PdfEngine(self.css, str(TEMPLATES), variant=self.variant)
+
+    def html(
+        self, template: str, regime: str, context: dict[str, Any], *, inline_css: bool = False
+    ) -> str:
+        """The letter's HTML; ``inline_css`` makes it stand alone (for plain WeasyPrint)."""
         try:
             chosen = self.env.select_template([f"{regime}/{template}.html", f"{template}.html"])
-            css = self.env.get_template("letter.css").render()
-            return chosen.render(css=css, **context)
+            return chosen.render(css=self.css if inline_css else "", **context)
         except jinja2.TemplateError as exc:
             raise RenderError(f"template {template!r}: {exc}") from exc
 
-    def pdf(self, html: str) -> bytes:
-        # Imported here: WeasyPrint loads Pango at import, which commands
-        # that never render (list, export) should not pay for.
-        from weasyprint import HTML
-        from weasyprint.text.fonts import FontConfiguration
+    def letter(self, template: str, regime: str, context: dict[str, Any]) -> LetterDoc:
+        return LetterDoc(
+            html=self.html(template, regime, context),
+            title=str(context["title"]),
+            author=str(context["org"].name),
+        )
 
-        if self._font_config is None:
-            self._font_config = FontConfiguration()
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        try:
-            result: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf(
-                font_config=self._font_config
-            )
-        except Exception as exc:  # WeasyPrint raises many kinds on bad input
-            raise RenderError(f"PDF rendering failed: {exc}") from exc
-        return result
+    def pdf(self, html: str, title: str = "", author: str = "") -> bytes:
+        """One letter from ``html()``'s output (kept for callers of the first API)."""
+        return self.pdfs([LetterDoc(html=html, title=title, author=author)])[0]
+
+    def pdfs(self, letters: Sequence[LetterDoc], created: dt.datetime | None = None) -> list[bytes]:
+        return self.engine.pdfs(letters, created or dt.datetime.now(dt.UTC).replace(microsecond=0))

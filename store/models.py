@@ -180,6 +180,12 @@ class Draft(Base):
     pdf_path: Mapped[str] = mapped_column(sa.Text)
     pdf_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Staff's own text and inputs (letters.drafting.LetterInputs); each edit is a new version.
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    inputs: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    out_number: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    out_date: Mapped[dt.date | None]
+    approved_by: Mapped[str | None] = mapped_column(sa.String(128))
 
     appeal: Mapped[Appeal] = relationship(back_populates="drafts")
 

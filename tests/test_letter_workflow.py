@@ -1,0 +1,85 @@
+"""Staff's side of letters on SQLite and PostgreSQL: versions, approval, numbers, journal."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from errors import DraftStateError
+from intake.sources import read_file
+from letters.drafting import LetterInputs
+from letters.journal import journal_rows, to_csv, to_pdf
+from letters.workflow import approve_draft, create_draft, edit_draft
+from pipeline import Context, process
+from store import db
+from store.models import Draft, Event
+from tests.letters import appeal_eml
+
+
+def text_of(path: str) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+
+def registered(ctx: Context, tmp_path: Path, n: int) -> int:
+    path = tmp_path / f"{n}.eml"
+    path.write_bytes(appeal_eml(n, surname="Смирнова", name="Анна", patronymic="Петровна"))
+    process(ctx, read_file(path, str(path), 10**8, settle=False))
+    with db.transaction(ctx.db) as s:
+        return s.scalars(sa.select(Draft.appeal_id).order_by(Draft.id.desc())).first() or 0
+
+
+def test_edit_keeps_every_version_and_approval_numbers_letters(
+    ctx: Context, tmp_path: Path
+) -> None:
+    appeal_id = registered(ctx, tmp_path, 1)
+    inputs = LetterInputs(body="Первый текст.", outcome="partly", amount="150,00 руб.")
+    first = create_draft(ctx, appeal_id, "answer", inputs=inputs, actor="petrova")
+    second = edit_draft(ctx, first, "Второй текст.\n\nВторой абзац.", actor="petrova")
+    with db.transaction(ctx.db) as s:
+        old, new = s.get_one(Draft, first), s.get_one(Draft, second)
+        assert (old.version, old.status, new.version, new.status) == (1, "superseded", 2, "draft")
+        assert new.inputs["amount"] == "150,00 руб." and new.body.startswith("Второй")
+        old_pdf, new_pdf = old.pdf_path, new.pdf_path
+    assert "Первый текст." in text_of(old_pdf)
+    new_text = text_of(new_pdf)
+    assert "Второй текст. Второй абзац." in new_text and "удовлетворена частично" in new_text
+    with pytest.raises(DraftStateError):
+        edit_draft(ctx, first, "Поздно.", actor="petrova")
+
+    year = ctx.today().year
+    number = approve_draft(ctx, second, actor="ivanov")
+    assert number == f"ИСХ-{year}-000001"
+    with pytest.raises(DraftStateError):
+        approve_draft(ctx, second, actor="ivanov")
+    with db.transaction(ctx.db) as s:
+        final = s.get_one(Draft, second)
+        assert (final.status, final.out_number, final.approved_by) == ("approved", number, "ivanov")
+        final_pdf = final.pdf_path
+        actions = s.scalars(sa.select(Event.action).where(Event.appeal_id == appeal_id)).all()
+    assert f"№ {number}" in text_of(final_pdf)
+    assert {"draft_created", "draft_edited", "draft_approved"} <= set(actions)
+
+    # A second letter takes the next number; the journal lists both directions.
+    ack = next_draft_of(ctx, registered(ctx, tmp_path, 2))
+    assert approve_draft(ctx, ack, actor="ivanov") == f"ИСХ-{year}-000002"
+    with db.transaction(ctx.db) as s:
+        incoming = journal_rows(s, "incoming", year, ctx.settings.org)
+        outgoing = journal_rows(s, "outgoing", year, ctx.settings.org)
+    assert [r.number for r in incoming] == [f"ВХ-{year}-000001", f"ВХ-{year}-000002"]
+    assert [r.number for r in outgoing] == [number, f"ИСХ-{year}-000002"]
+    csv_text = to_csv("outgoing", outgoing).decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("Исх. №;Дата;На №")
+    assert f"{number};{ctx.today():%d.%m.%Y};ВХ-{year}-000001;Смирнова Анна Петровна" in csv_text
+    register = to_pdf(ctx.renderer, "incoming", incoming, year, ctx.settings.org)
+    register_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(register)).pages)
+    assert "Журнал регистрации входящих документов" in register_text
+    assert "Смирнова Анна Петровна" in register_text
+
+
+def next_draft_of(ctx: Context, appeal_id: int) -> int:
+    with db.transaction(ctx.db) as s:
+        return s.scalars(sa.select(Draft.id).where(Draft.appeal_id == appeal_id)).one()
