@@ -1,0 +1,106 @@
+"""Search on SQLite and PostgreSQL: inflected words, surnames in any case, numbers.
+
+The appeals are registered through the pipeline, so these tests also show that
+registration indexes an appeal in the same transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intake.sources import read_file
+from pipeline import Context, process
+from store import db
+from store.lemmas import compact, document_terms, parse_query
+from store.search import Hit, reindex, search
+from tests.letters import appeal_eml
+
+PEOPLE = [
+    ("Смирнова", "Анна", "Петровна"),
+    ("Иванов", "Пётр", "Сергеевич"),
+    ("Кузнецова", "Ольга", "Игоревна"),
+]
+
+
+@pytest.fixture
+def seeded(ctx: Context, tmp_path: Path) -> Context:
+    for n, (surname, name, patronymic) in enumerate(PEOPLE, start=1):
+        path = tmp_path / f"{n}.eml"
+        path.write_bytes(appeal_eml(n, surname=surname, name=name, patronymic=patronymic))
+        process(ctx, read_file(path, str(path), 10**8, settle=False))
+    return ctx
+
+
+def find(ctx: Context, query: str) -> list[Hit]:
+    with db.transaction(ctx.db) as s:
+        return search(s, query)
+
+
+def surnames(ctx: Context, query: str) -> list[str]:
+    return sorted(h.applicant.split()[0] for h in find(ctx, query))
+
+
+def reg(ctx: Context, n: int) -> str:
+    year = find(ctx, "претензия")[0].reg_number.split("-")[1]
+    return f"ВХ-{year}-{n:06d}"
+
+
+def test_inflected_words_find_the_letters(seeded: Context) -> None:
+    everyone = sorted(p[0] for p in PEOPLE)
+    assert surnames(seeded, "претензию") == everyone  # the letters say «Претензия»
+    assert surnames(seeded, "услуги") == everyone  # … and «услугу»
+    assert surnames(seeded, "лицевые счета") == everyone
+    assert surnames(seeded, "телевидение") == []
+
+
+def test_surname_in_the_genitive_and_dative(seeded: Context) -> None:
+    assert surnames(seeded, "Смирновой") == ["Смирнова"]  # genitive and dative of a woman
+    assert surnames(seeded, "смирновой претензию") == ["Смирнова"]
+    assert surnames(seeded, "Иванова") == ["Иванов"]  # genitive of a man
+    assert surnames(seeded, "Иванову") == ["Иванов"]  # dative
+    assert surnames(seeded, "КУЗНЕЦОВОЙ ОЛЬГЕ") == ["Кузнецова"]
+
+
+def test_registration_number_and_account(seeded: Context) -> None:
+    number = reg(seeded, 2)
+    for query in (number, number.lower(), number.replace("-", ""), f"№ {number}"):
+        hits = find(seeded, query)
+        assert [h.reg_number for h in hits] == [number], query
+        assert hits[0].applicant == "Иванов Пётр Сергеевич"
+    assert [h.applicant.split()[0] for h in find(seeded, "5550000003")] == ["Кузнецова"]
+    assert find(seeded, "5550000009") == []
+
+
+def test_hits_are_ranked_and_highlighted(seeded: Context) -> None:
+    hits = find(seeded, "Смирновой")
+    assert len(hits) == 1
+    hit = hits[0]
+    assert "<mark>Смирнова</mark>" in hit.snippet_html
+    assert "[Смирнова]" in hit.snippet()
+    assert "\n" not in hit.snippet()
+    assert hit.as_dict()["reg_number"] == hit.reg_number
+    ranked = find(seeded, "претензия")
+    assert [h.rank for h in ranked] == sorted((h.rank for h in ranked), reverse=True)
+
+
+def test_reindex_rebuilds_the_same_index(seeded: Context) -> None:
+    with db.transaction(seeded.db) as s:
+        assert reindex(s.connection()) == len(PEOPLE)
+    assert surnames(seeded, "Смирновой") == ["Смирнова"]
+
+
+def test_query_reading() -> None:
+    q = parse_query("о претензии ВХ-2026-000001 и счёте")
+    # «о» and «и» mean nothing to a search
+    assert [g.word for g in q.groups] == ["претензии", None, "счёте"]
+    assert [sorted(g.terms) for g in q.groups] == [["претензия"], ["вх2026000001"], ["счет"]]
+    assert compact("ВХ-2026-000001") == "вх2026000001"
+    terms = document_terms("рег. № ВХ-2026-000001, тел. +7 (912) 345-67-89, ivan@mail.ru")
+    assert {"вх2026000001", "000001", "3456789", "ivanmailru"} <= set(terms.split())
+
+
+def test_empty_query_finds_nothing(seeded: Context) -> None:
+    assert find(seeded, "") == []
+    assert find(seeded, "и по на") == []
