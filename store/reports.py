@@ -392,6 +392,20 @@ def _overdue(conn: sa.Connection, period: Any, today: dt.date, limit: int = 50) 
 # --- renderers (store.report_render), loaded on first use ------------------------------
 
 
+def render_report(report: Report, fmt: str) -> bytes:
+    """The report as a file's bytes: ``csv`` (UTF-8 with the BOM Excel wants), ``xlsx``,
+    ``pdf`` or ``html``."""
+    if fmt == "csv":
+        return report_csv(report).encode("utf-8-sig")
+    if fmt == "xlsx":
+        return report_xlsx(report)
+    if fmt == "pdf":
+        return report_pdf(report)
+    if fmt == "html":
+        return report_html(report).encode("utf-8")
+    raise ValueError(f"no report format {fmt!r}")
+
+
 def report_csv(report: Report) -> str:
     from store import report_render
 

@@ -171,6 +171,12 @@ class Hit:
             f"<mark>{html.escape(t)}</mark>" if hit else html.escape(t) for t, hit in self.fragments
         )
 
+    def as_line(self) -> str:
+        """One line for a terminal: number first, matching words in [brackets]."""
+        return "\t".join(
+            [self.reg_number, self.registered_at, self.applicant or "—", self.snippet()]
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """For a JSON API."""
         return {

@@ -6,6 +6,7 @@ registration indexes an appeal in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from store import db
 from store.lemmas import compact, document_terms, parse_query
 from store.search import Hit, reindex, search
 from tests.letters import appeal_eml
+from tests.test_cli import pismo
 
 PEOPLE = [
     ("Смирнова", "Анна", "Петровна"),
@@ -104,3 +106,28 @@ def test_query_reading() -> None:
 def test_empty_query_finds_nothing(seeded: Context) -> None:
     assert find(seeded, "") == []
     assert find(seeded, "и по на") == []
+
+
+def test_search_and_report_commands(env: dict[str, str], tmp_path: Path) -> None:
+    letter = tmp_path / "letter.eml"
+    letter.write_bytes(appeal_eml(7, surname="Смирнова", name="Анна", patronymic="Петровна"))
+    registered = pismo(env, "ingest", str(letter)).stdout
+    number = registered.split("registered ")[1].split()[0]
+    lines = pismo(env, "search", "Смирновой", "претензию").stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{number}\t")
+    assert "[Смирнова]" in lines[0]
+    nothing = pismo(env, "search", "телевидение")
+    assert nothing.stdout == "" and "no appeal matches" in nothing.stderr
+    assert pismo(env, "search", "--reindex", number).stdout.startswith(number)
+
+    today = dt.date.today()
+    window = ["--from", (today - dt.timedelta(days=3)).isoformat(), "--to", today.isoformat()]
+    table = pismo(env, "report", *window).stdout
+    assert "summary,total,Поступило обращений,1" in table.splitlines()
+    out = tmp_path / "r.xlsx"
+    assert pismo(env, "report", *window, "--format", "xlsx", "-o", str(out)).stdout.strip() == str(
+        out
+    )
+    assert out.read_bytes()[:2] == b"PK"
+    backwards = pismo(env, "report", "--from", "2026-02-01", "--to", "2026-01-01", check=False)
+    assert backwards.returncode == 2
