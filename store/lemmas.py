@@ -30,6 +30,7 @@ from intake.names import morph
 # numbers and addresses use inside themselves (ВХ-2026-000001, 12/34, a@b.ru).
 TOKEN = re.compile(r"\w+(?:[-./@_]\w+)*")
 PART = re.compile(r"[^\W_]+")
+KEYISH = re.compile(r"[\d@]")
 MEANINGLESS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 # Parses less likely than this are noise («стали» is «стать», not «сталь»).
 MIN_SCORE = 0.05
@@ -47,7 +48,7 @@ def _fold(word: str) -> str:
 
 
 def is_key(token: str) -> bool:
-    return "@" in token or any(ch.isdigit() for ch in token)
+    return KEYISH.search(token) is not None
 
 
 def compact(token: str) -> str:
@@ -72,6 +73,7 @@ def word_terms(word: str) -> frozenset[str]:
     )
 
 
+@functools.lru_cache(maxsize=200_000)
 def token_terms(token: str) -> frozenset[str]:
     if is_key(token):
         return key_terms(token)

@@ -158,9 +158,6 @@ class Appeal(Base):
     # The answer (migration 0006): set by the review and letters flows; reports count them.
     outcome: Mapped[str | None] = mapped_column(sa.String(16))  # see store.reports.OUTCOMES
     answered_at: Mapped[dt.datetime | None]
-    # What store.search indexes, written by store.search.index_appeal.
-    search_text: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
-    search_terms: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
 
     applicant: Mapped[Applicant] = relationship()
     items: Mapped[list[InboundItem]] = relationship(

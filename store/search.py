@@ -1,12 +1,12 @@
 """Full-text search over appeals: the letter as read, its fields, its sender, its numbers.
 
-Each appeal keeps a denormalised ``search_text`` (number, applicant, account,
-contract, e-mail subject, the text of its items) and ``search_terms`` (the
-pymorphy3 lemmas and identifier keys of that text, see ``store.lemmas``),
-written by ``index_appeal`` when the appeal is registered and whenever its
-fields change.
+Each appeal has a row in ``appeal_search``: its denormalised ``text``
+(number, applicant, account, contract, e-mail subject, the text of its items)
+and ``terms`` (the pymorphy3 lemmas and identifier keys of that text, see
+``store.lemmas``), written by ``index_appeal`` when the appeal is registered
+and whenever its fields change.
 
-* PostgreSQL: a stored generated ``tsvector`` column, the ``russian``
+* PostgreSQL: a stored generated ``tsv`` column, the ``russian``
   configuration over the text plus ``simple`` over the terms, with a GIN
   index; ranked by ``ts_rank_cd``.  A query word matches its Snowball stem
   *or* its lemmas: Snowball alone cuts «Иванов» to «иван» but «Иванова» to
@@ -90,21 +90,26 @@ def reindex(conn: sa.Connection, ids: Iterable[int] | None = None) -> int:
 
 
 def _index_batch(conn: sa.Connection, ids: list[int]) -> int:
-    texts = _documents(conn, ids)
-    sqlite = conn.dialect.name == "sqlite"
-    for appeal_id, text in texts.items():
-        terms = document_terms(text)
-        conn.execute(
-            sa.text("UPDATE appeals SET search_text = :text, search_terms = :terms WHERE id = :id"),
-            {"text": text, "terms": terms, "id": appeal_id},
-        )
-        if sqlite:
-            conn.execute(sa.text("DELETE FROM appeal_fts WHERE rowid = :id"), {"id": appeal_id})
-            conn.execute(
-                sa.text("INSERT INTO appeal_fts (rowid, terms) VALUES (:id, :terms)"),
-                {"id": appeal_id, "terms": terms},
-            )
-    return len(texts)
+    rows = [
+        {"id": appeal_id, "text": text, "terms": document_terms(text)}
+        for appeal_id, text in _documents(conn, ids).items()
+    ]
+    if not rows:
+        return 0
+    conn.execute(
+        sa.text("DELETE FROM appeal_search WHERE appeal_id IN :ids").bindparams(
+            sa.bindparam("ids", expanding=True)
+        ),
+        {"ids": ids},
+    )
+    conn.execute(
+        sa.text("INSERT INTO appeal_search (appeal_id, text, terms) VALUES (:id, :text, :terms)"),
+        rows,
+    )
+    if conn.dialect.name == "sqlite":
+        conn.execute(sa.text("DELETE FROM appeal_fts WHERE rowid = :id"), rows)
+        conn.execute(sa.text("INSERT INTO appeal_fts (rowid, terms) VALUES (:id, :terms)"), rows)
+    return len(rows)
 
 
 def _documents(conn: sa.Connection, ids: list[int]) -> dict[int, str]:
@@ -219,9 +224,9 @@ def _ranked_postgres(conn: sa.Connection, q: Query, limit: int) -> list[tuple[in
             params[f"w{i}"] = group.word
             parts.append(f"(plainto_tsquery('russian', :w{i}) || {lemmas})")
     sql = sa.text(
-        f"SELECT id, ts_rank_cd(search_tsv, q) AS rank FROM appeals, (SELECT {' && '.join(parts)})"
-        " AS t(q) WHERE search_tsv @@ q ORDER BY rank DESC, registered_at DESC, id DESC"
-        " LIMIT :limit"
+        "SELECT a.id, ts_rank_cd(x.tsv, q) AS rank FROM appeal_search x"
+        f" JOIN appeals a ON a.id = x.appeal_id, (SELECT {' && '.join(parts)}) AS t(q)"
+        " WHERE x.tsv @@ q ORDER BY rank DESC, a.registered_at DESC, a.id DESC LIMIT :limit"
     )
     return [(row.id, float(row.rank)) for row in conn.execute(sql, params)]
 
@@ -254,9 +259,10 @@ def _hits(conn: sa.Connection, ranked: Sequence[tuple[int, float]], q: Query) ->
         row.id: row
         for row in conn.execute(
             sa.text(
-                "SELECT a.id, a.reg_number, a.registered_at, a.category, a.status, a.search_text,"
+                "SELECT a.id, a.reg_number, a.registered_at, a.category, a.status, x.text,"
                 " p.surname, p.name, p.patronymic FROM appeals a"
-                " JOIN applicants p ON p.id = a.applicant_id WHERE a.id IN :ids"
+                " JOIN applicants p ON p.id = a.applicant_id"
+                " LEFT JOIN appeal_search x ON x.appeal_id = a.id WHERE a.id IN :ids"
             ).bindparams(sa.bindparam("ids", expanding=True)),
             {"ids": [appeal_id for appeal_id, _ in ranked]},
         )
@@ -273,7 +279,7 @@ def _hits(conn: sa.Connection, ranked: Sequence[tuple[int, float]], q: Query) ->
                 category=row.category,
                 status=row.status,
                 rank=round(rank, 6),
-                fragments=highlight(row.search_text or "", q),
+                fragments=highlight(row.text or "", q),
             )
         )
     return hits

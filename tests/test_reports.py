@@ -176,6 +176,7 @@ def test_percentile_matches_linear_interpolation() -> None:
     assert percentile([(0, 9), (10, 1)], 0.9) == 1.0
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # rendering is the same on both
 def test_written_as_csv_xlsx_html_and_pdf(report: Report, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(report_csv(report))))
     value = {(r["section"], r["key"]): r["value"] for r in rows}

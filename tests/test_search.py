@@ -49,23 +49,20 @@ def reg(ctx: Context, n: int) -> str:
     return f"ВХ-{year}-{n:06d}"
 
 
-def test_inflected_words_find_the_letters(seeded: Context) -> None:
+def test_words_surnames_and_numbers_find_their_appeals(seeded: Context) -> None:
     everyone = sorted(p[0] for p in PEOPLE)
-    assert surnames(seeded, "претензию") == everyone  # the letters say «Претензия»
-    assert surnames(seeded, "услуги") == everyone  # … and «услугу»
+    # inflected words: the letters say «Претензия», «услугу», «лицевого счёта»
+    assert surnames(seeded, "претензию") == everyone
+    assert surnames(seeded, "услуги") == everyone
     assert surnames(seeded, "лицевые счета") == everyone
     assert surnames(seeded, "телевидение") == []
-
-
-def test_surname_in_the_genitive_and_dative(seeded: Context) -> None:
-    assert surnames(seeded, "Смирновой") == ["Смирнова"]  # genitive and dative of a woman
+    # a surname in the genitive and the dative
+    assert surnames(seeded, "Смирновой") == ["Смирнова"]  # both cases of a woman's surname
     assert surnames(seeded, "смирновой претензию") == ["Смирнова"]
-    assert surnames(seeded, "Иванова") == ["Иванов"]  # genitive of a man
+    assert surnames(seeded, "Иванова") == ["Иванов"]  # genitive of a man's
     assert surnames(seeded, "Иванову") == ["Иванов"]  # dative
     assert surnames(seeded, "КУЗНЕЦОВОЙ ОЛЬГЕ") == ["Кузнецова"]
-
-
-def test_registration_number_and_account(seeded: Context) -> None:
+    # a registration number however it is typed, and an account
     number = reg(seeded, 2)
     for query in (number, number.lower(), number.replace("-", ""), f"№ {number}"):
         hits = find(seeded, query)
@@ -73,9 +70,12 @@ def test_registration_number_and_account(seeded: Context) -> None:
         assert hits[0].applicant == "Иванов Пётр Сергеевич"
     assert [h.applicant.split()[0] for h in find(seeded, "5550000003")] == ["Кузнецова"]
     assert find(seeded, "5550000009") == []
+    # nothing to look for
+    assert find(seeded, "") == []
+    assert find(seeded, "и по на") == []
 
 
-def test_hits_are_ranked_and_highlighted(seeded: Context) -> None:
+def test_hits_are_ranked_highlighted_and_reindexed(seeded: Context) -> None:
     hits = find(seeded, "Смирновой")
     assert len(hits) == 1
     hit = hits[0]
@@ -85,9 +85,6 @@ def test_hits_are_ranked_and_highlighted(seeded: Context) -> None:
     assert hit.as_dict()["reg_number"] == hit.reg_number
     ranked = find(seeded, "претензия")
     assert [h.rank for h in ranked] == sorted((h.rank for h in ranked), reverse=True)
-
-
-def test_reindex_rebuilds_the_same_index(seeded: Context) -> None:
     with db.transaction(seeded.db) as s:
         assert reindex(s.connection()) == len(PEOPLE)
     assert surnames(seeded, "Смирновой") == ["Смирнова"]
@@ -101,11 +98,6 @@ def test_query_reading() -> None:
     assert compact("ВХ-2026-000001") == "вх2026000001"
     terms = document_terms("рег. № ВХ-2026-000001, тел. +7 (912) 345-67-89, ivan@mail.ru")
     assert {"вх2026000001", "000001", "3456789", "ivanmailru"} <= set(terms.split())
-
-
-def test_empty_query_finds_nothing(seeded: Context) -> None:
-    assert find(seeded, "") == []
-    assert find(seeded, "и по на") == []
 
 
 def test_search_and_report_commands(env: dict[str, str], tmp_path: Path) -> None:

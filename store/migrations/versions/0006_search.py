@@ -1,16 +1,17 @@
 """search index and answer outcome
 
-Adds to ``appeals``:
+Adds to ``appeals`` ``outcome`` (satisfied | partly | refused | no_answer) and
+``answered_at``, which the review and letters flows set when the answer goes
+out and reports count, and an index on ``registered_at`` for reports over a
+period.
 
-* ``outcome`` (satisfied | partly | refused | no_answer) and ``answered_at``:
-  set by the review and letters flows when the answer goes out; reports count them;
-* ``search_text`` and ``search_terms``: the denormalised text ``store.search``
-  indexes, and its lemmas and number keys;
-* an index on ``registered_at`` for reports over a period;
-
-and the search index itself: on PostgreSQL a stored generated ``search_tsv``
-column with a GIN index, on SQLite the FTS5 table ``appeal_fts``.  Appeals
-already in the store are indexed here.
+Adds ``appeal_search``, one row per appeal: the denormalised text
+``store.search`` indexes and its lemmas and number keys.  It is a table of its
+own so that ``appeals`` rows stay narrow: on SQLite a wide row spills into
+overflow pages, and every scan of ``appeals`` (lists, reports) would read them.
+The index itself: on PostgreSQL a stored generated ``tsv`` column with a GIN
+index, on SQLite the FTS5 table ``appeal_fts``.  Appeals already in the store
+are indexed here.
 
 Revision ID: 0006_search
 Revises: 0001
@@ -27,28 +28,33 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-TSVECTOR = (
-    "to_tsvector('russian'::regconfig, coalesce(search_text, ''))"
-    " || to_tsvector('simple'::regconfig, coalesce(search_terms, ''))"
-)
+TSVECTOR = "to_tsvector('russian'::regconfig, text) || to_tsvector('simple'::regconfig, terms)"
 
 
 def upgrade() -> None:
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("outcome", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("search_text", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("search_terms", sa.Text(), nullable=True))
         batch_op.create_index(
             batch_op.f("ix_appeals_registered_at"), ["registered_at"], unique=False
         )
+    op.create_table(
+        "appeal_search",
+        sa.Column("appeal_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("terms", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["appeal_id"], ["appeals.id"], name=op.f("fk_appeal_search_appeal_id_appeals")
+        ),
+        sa.PrimaryKeyConstraint("appeal_id", name=op.f("pk_appeal_search")),
+    )
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         op.execute(
-            "ALTER TABLE appeals ADD COLUMN search_tsv tsvector"
+            "ALTER TABLE appeal_search ADD COLUMN tsv tsvector"
             f" GENERATED ALWAYS AS ({TSVECTOR}) STORED"
         )
-        op.execute("CREATE INDEX ix_appeals_search_tsv ON appeals USING gin (search_tsv)")
+        op.execute("CREATE INDEX ix_appeal_search_tsv ON appeal_search USING gin (tsv)")
     else:
         op.execute(
             "CREATE VIRTUAL TABLE appeal_fts"
@@ -60,14 +66,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP INDEX ix_appeals_search_tsv")
-        op.execute("ALTER TABLE appeals DROP COLUMN search_tsv")
-    else:
+    if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE appeal_fts")
+    op.drop_table("appeal_search")
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_appeals_registered_at"))
-        batch_op.drop_column("search_terms")
-        batch_op.drop_column("search_text")
         batch_op.drop_column("answered_at")
         batch_op.drop_column("outcome")
