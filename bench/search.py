@@ -125,6 +125,16 @@ TOPICS = {
     "confidentiality": ["Мои персональные данные стали известны посторонним лицам."],
     "other": ["Прошу разъяснить порядок расторжения договора."],
 }
+DEPARTMENTS = {
+    "billing": "Расчётный отдел",
+    "service_quality": "Технический департамент",
+    "staff_conduct": "Отдел обслуживания клиентов",
+    "confidentiality": "Служба безопасности",
+    "tariff_change": "Отдел тарифной политики",
+    "self_service": "Отдел цифровых сервисов",
+    "other": "Отдел по работе с обращениями",
+}
+GROUNDS = ["claim-late", "repeat", "not-competent", "no-postal-address", "abusive"]
 KINDS = [("claim", "Претензия"), ("complaint", "Жалоба"), ("statement", "Заявление")]
 OUTCOMES = ["satisfied", "partly", "refused", None]
 LIKE = sa.text(
@@ -165,6 +175,11 @@ def letter(rng: random.Random, n: int, kind: str, category: str) -> tuple[str, d
     return body, applicant | {"account": account, "contract": f"Д-{n}"}
 
 
+def grounds(rng: random.Random) -> list[dict[str, str]]:
+    """One appeal in twenty has a ground of the special order."""
+    return [{"code": rng.choice(GROUNDS)}] if rng.random() < 0.05 else []
+
+
 def rows(count: int, seed: int = 11) -> Iterator[tuple[dict[str, object], ...]]:
     rng = random.Random(seed)
     start = dt.datetime(YEAR, 1, 1, 9, tzinfo=MSK)
@@ -183,9 +198,9 @@ def rows(count: int, seed: int = 11) -> Iterator[tuple[dict[str, object], ...]]:
                 "registered_at": registered, "received_at": registered,
                 "channel": rng.choice(["email", "email", "post"]), "content_hash": f"{n:064x}",
                 "regime": "telecom", "kind": kind, "category": category,
-                "department": category, "status": "drafted", "applicant_id": n,
+                "department": DEPARTMENTS[category], "status": "drafted", "applicant_id": n,
                 "account": fields["account"], "contract": fields["contract"],
-                "wants_paper_reply": False, "findings": {"grounds": []},
+                "wants_paper_reply": False, "findings": {"grounds": grounds(rng)},
                 "answer_by": (registered + dt.timedelta(days=30)).date(),
                 "outcome": None if open_now else rng.choice(OUTCOMES[:3]),
                 "answered_at": None if open_now else answered,

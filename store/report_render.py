@@ -14,7 +14,7 @@ import base64
 import csv
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +153,9 @@ def _svg_uri(figure: Figure) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-def bar_chart(counts: Sequence[Count], colours: Sequence[str] | None = None) -> str:
-    """Horizontal bars, largest first as given, each with its number at its end."""
+def bar_chart(counts: Sequence[Count], colours: Mapping[str, str] | None = None) -> str:
+    """Horizontal bars, largest first as given, each with its number at its end; the rows
+    with nothing in them are left to the table."""
     shown = [c for c in counts if c.count] or list(counts)
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(4.6, 0.32 * len(shown) + 0.6))
@@ -163,10 +164,10 @@ def bar_chart(counts: Sequence[Count], colours: Sequence[str] | None = None) -> 
         bars = axes.barh(
             [c.label for c in shown][::-1],
             values,
-            color=list(colours)[::-1] if colours else BLUE,
+            color=[(colours or {}).get(c.key, BLUE) for c in shown][::-1],
         )
         axes.bar_label(bars, padding=3)
-        axes.set_xlim(0, max([*values, 1]) * 1.15)
+        axes.set_xlim(0, max([*values, 1]) * 1.18)
         axes.xaxis.set_visible(False)
         axes.spines["bottom"].set_visible(False)
         return _svg_uri(figure)
@@ -175,13 +176,14 @@ def bar_chart(counts: Sequence[Count], colours: Sequence[str] | None = None) -> 
 def column_chart(counts: Sequence[Count]) -> str:
     """Vertical bars in the given order (days, months)."""
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(4.6, 2.4))
+        figure = Figure(figsize=(5.2, 2.6))
         axes = figure.subplots()
         positions = list(range(len(counts)))
         bars = axes.bar(positions, [c.count for c in counts], color=BLUE, width=0.8)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         if len(counts) <= 16:
-            axes.bar_label(bars, padding=2)
+            axes.bar_label(bars, padding=2, fontsize=7, rotation=90 if len(counts) > 8 else 0)
+            axes.margins(y=0.22)
         step = max(1, len(counts) // 12)
         labels = [c.label for c in counts]
         axes.set_xticks(positions[::step], labels[::step], rotation=45, ha="right")
@@ -197,7 +199,7 @@ def charts(report: Report) -> dict[str, str]:
         if name in ("by_time", "days"):
             drawn[name] = column_chart(counts)
         elif name == "timeliness":
-            drawn[name] = bar_chart(counts, [TIMELINESS_COLOURS.get(c.key, BLUE) for c in counts])
+            drawn[name] = bar_chart(counts, TIMELINESS_COLOURS)
         else:
             drawn[name] = bar_chart(counts)
     return drawn

@@ -14,7 +14,9 @@ and whenever its fields change.
 * SQLite: an FTS5 table ``appeal_fts`` (rowid = appeal id) over the same
   terms; ranked by ``bm25``.
 
-Both read the query the way ``store.lemmas`` reads documents.  The matching
+Both read the query the way ``store.lemmas`` reads documents, and both rank
+only the ``CANDIDATES`` most recent matches (ties: the most recent first), so a
+word found in half the letters costs no more than a rare one.  The matching
 words are highlighted in Python on the original text, the same way on both
 databases, so a hit shows the words as the sender wrote them.
 """
@@ -36,6 +38,10 @@ from store.models import Appeal
 MAX_TEXT = 100_000  # characters of letter text indexed per appeal; OCR of a thick file is cut
 SNIPPET_WORDS = 24  # words around the best match shown in a hit
 BATCH = 500
+# Ranking reads every match's index entry; a word that is in half the letters would make
+# a search read half the store.  Only the most recent matches are ranked: appeal ids
+# follow registration, and staff look for recent letters.
+CANDIDATES = 1000
 
 
 def _table(table: str, /, **columns: Any) -> sa.TableClause:
@@ -214,10 +220,13 @@ def _ranked_postgres(conn: sa.Connection, q: Query, limit: int) -> list[tuple[in
         else:
             params[f"w{i}"] = group.word
             parts.append(f"(plainto_tsquery('russian', :w{i}) || {lemmas})")
+    params["candidates"] = CANDIDATES
     sql = sa.text(
-        "SELECT a.id, ts_rank_cd(x.tsv, q) AS rank FROM appeal_search x"
-        f" JOIN appeals a ON a.id = x.appeal_id, (SELECT {' && '.join(parts)}) AS t(q)"
-        " WHERE x.tsv @@ q ORDER BY rank DESC, a.registered_at DESC, a.id DESC LIMIT :limit"
+        "SELECT id, ts_rank_cd(tsv, q) AS rank FROM ("
+        "  SELECT x.appeal_id AS id, x.tsv, t.q FROM appeal_search x,"
+        f"  (SELECT {' && '.join(parts)}) AS t(q)"
+        "  WHERE x.tsv @@ t.q ORDER BY x.appeal_id DESC LIMIT :candidates"
+        ") AS recent ORDER BY rank DESC, id DESC LIMIT :limit"
     )
     return [(row.id, float(row.rank)) for row in conn.execute(sql, params)]
 
@@ -233,12 +242,12 @@ def _fts_match(q: Query) -> str:
 def _ranked_sqlite(conn: sa.Connection, q: Query, limit: int) -> list[tuple[int, float]]:
     rows = conn.execute(
         sa.text(
-            "SELECT appeal_fts.rowid AS id, bm25(appeal_fts) AS score FROM appeal_fts"
-            " JOIN appeals ON appeals.id = appeal_fts.rowid"
-            " WHERE appeal_fts MATCH :match"
-            " ORDER BY score, appeals.registered_at DESC, appeals.id DESC LIMIT :limit"
+            "SELECT id, score FROM ("
+            "  SELECT rowid AS id, bm25(appeal_fts) AS score FROM appeal_fts"
+            "  WHERE appeal_fts MATCH :match ORDER BY rowid DESC LIMIT :candidates"
+            ") ORDER BY score, id DESC LIMIT :limit"
         ),
-        {"match": _fts_match(q), "limit": limit},
+        {"match": _fts_match(q), "candidates": CANDIDATES, "limit": limit},
     )
     return [(row.id, -float(row.score)) for row in rows]  # bm25: lower is better
 
