@@ -46,6 +46,7 @@ from store.models import (
     utcnow,
 )
 from store.registration import INCOMING, audit, format_number, next_number
+from store.search import index_appeal
 
 log = logging.getLogger("pismo.pipeline")
 SCAN_TYPES = ("application/pdf", "image/")
@@ -392,6 +393,7 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
         s.add(appeal)
         s.flush()
         item.appeal_id = appeal.id
+        index_appeal(s, appeal)
         item.state = ItemState.needs_transcription if j.needs_person else ItemState.registered
         audit(
             s,

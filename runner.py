@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import shutil
@@ -26,6 +27,8 @@ from pipeline import Context, Outcome, advance, process
 from store import db
 from store.export import export_items, item_record
 from store.models import Appeal, InboundItem, ItemState
+from store.reports import build_report, render_report
+from store.search import reindex, search
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 log = logging.getLogger("pismo")
@@ -226,6 +229,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    with db.transaction(ctx.db) as s:
+        if args.reindex:
+            print(f"indexed {reindex(s.connection())} appeals", file=sys.stderr)
+        hits = search(s, " ".join(args.query), args.limit)
+    for hit in hits:
+        print(hit.as_line())
+    if args.query and not hits:
+        print("no appeal matches every word of the query", file=sys.stderr)
+    return ExitCode.ok
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    end = args.end or ctx.today()
+    start = args.start or end.replace(day=1)
+    if end < start:
+        print(f"pismo: --to {end} is before --from {start}", file=sys.stderr)
+        return ExitCode.usage
+    with db.transaction(ctx.db) as s:
+        report = build_report(s, start, end, tz=ctx.settings.org.timezone, today=ctx.today())
+    data = render_report(report, args.format)
+    if args.output is None and args.format == "csv":
+        sys.stdout.write(data.decode("utf-8-sig"))
+        return ExitCode.ok
+    path = Path(args.output or f"report-{start}-{end}.{args.format}")
+    path.write_bytes(data)
+    print(path)
+    return ExitCode.ok
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url = settings_module.load_settings(args.config).db_url
     db.upgrade(url)
@@ -343,6 +378,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--concurrency", type=int, help="jobs at once (default: worker.concurrency)")
     p.add_argument("--queues", help="comma-separated queues, e.g. ocr (default: all)")
+    p = command("search", cmd_search, "Find appeals by words, names, numbers; best first.")
+    p.add_argument("query", nargs="*", help="words in any form, a surname, a number")
+    p.add_argument("--limit", type=int, default=20, help="at most this many hits (20)")
+    p.add_argument("--reindex", action="store_true", help="rebuild the search index first")
+    p = command("report", cmd_report, "Figures for appeals registered in a period.")
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=dt.date.fromisoformat,
+        help="first day (YYYY-MM-DD; default: the 1st of --to's month)",
+    )
+    p.add_argument(
+        "--to", dest="end", type=dt.date.fromisoformat, help="last day, included (default: today)"
+    )
+    p.add_argument("--format", choices=["csv", "xlsx", "pdf", "html"], default="csv")
+    p.add_argument(
+        "--output",
+        "-o",
+        help="file to write (default: csv to stdout, others to report-FROM-TO.EXT)",
+    )
     command(
         "demo", cmd_demo, "Copy the bundled sample letters into the drop folders and run one pass."
     )

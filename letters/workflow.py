@@ -30,6 +30,7 @@ from settings import OrgProfile
 from store.db import transaction
 from store.models import Appeal, Draft
 from store.registration import OUTGOING, audit, next_number
+from store.search import index_appeal
 
 EDITABLE = "draft"
 
@@ -171,4 +172,5 @@ def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
         row.out_number, row.out_date, row.approved_by = number, today, actor
         row.status = "approved"
         _audit(s, "draft_approved", row, actor, out_number=number)
+        index_appeal(s, appeal)  # the outgoing number is searchable from now on
         return number

@@ -132,7 +132,7 @@ class Appeal(Base):
     reg_number: Mapped[str] = mapped_column(sa.String(64), unique=True)
     reg_year: Mapped[int]
     reg_seq: Mapped[int]
-    registered_at: Mapped[dt.datetime]
+    registered_at: Mapped[dt.datetime] = mapped_column(index=True)
     received_at: Mapped[dt.datetime]
     channel: Mapped[Channel] = mapped_column(sa.Enum(Channel, native_enum=False, length=16))
     # One appeal per content and per Message-ID: a racing duplicate fails here
@@ -155,6 +155,9 @@ class Appeal(Base):
     answer_by: Mapped[dt.date | None]
     notice_by: Mapped[dt.date | None]
     control: Mapped[dt.date | None]
+    # The answer (migration 0006): set by the review and letters flows; reports count them.
+    outcome: Mapped[str | None] = mapped_column(sa.String(16))  # see store.reports.OUTCOMES
+    answered_at: Mapped[dt.datetime | None]
 
     applicant: Mapped[Applicant] = relationship()
     items: Mapped[list[InboundItem]] = relationship(

@@ -17,6 +17,7 @@ from letters.workflow import approve_draft, create_draft, edit_draft
 from pipeline import Context, process
 from store import db
 from store.models import Draft, Event
+from store.search import search
 from tests.letters import appeal_eml
 
 
@@ -62,6 +63,9 @@ def test_edit_keeps_every_version_and_approval_numbers_letters(
         actions = s.scalars(sa.select(Event.action).where(Event.appeal_id == appeal_id)).all()
     assert f"№ {number}" in text_of(final_pdf)
     assert {"draft_created", "draft_edited", "draft_approved"} <= set(actions)
+    with db.transaction(ctx.db) as s:
+        (hit,) = search(s, number)  # the outgoing number finds its appeal
+        assert hit.reg_number == f"ВХ-{year}-000001"
 
     # A second letter takes the next number; the journal lists both directions.
     ack = next_draft_of(ctx, registered(ctx, tmp_path, 2))
