@@ -118,7 +118,7 @@ def _scan_jpeg() -> bytes:
 def shapes() -> dict[str, tuple[bytes, str]]:
     """Letter name → (raw bytes, a phrase its text must contain)."""
     subject_8bit = "Жалоба на связь".encode("cp1251")
-    subject_koi8 = b"=?koi8-r?Q?" + "Жалоба".encode("koi8_r").hex("=").upper().encode() + b"?="
+    subject_koi8 = b"=?koi8-r?Q?=" + "Жалоба".encode("koi8_r").hex("=").upper().encode() + b"?="
     scan_pdf = (SAMPLES / "scans" / "02-complaint.pdf").read_bytes()
     return {
         "cp1251": (raw_letter(letter_text(1).encode("cp1251"), "text/plain; charset=windows-1251", n=1), PHRASE),  # noqa: E501
@@ -248,16 +248,16 @@ def test_two_runs_at_once_register_each_letter_once(
     ctx: Context, env: dict[str, str], mailbox: Mailbox
 ) -> None:
     # ``ctx`` migrated the store first, as `pismo db upgrade` does before a deployment.
-    mailbox.append(appeal_eml(n, surname="Петров") for n in range(1, 21))
+    mailbox.append(appeal_eml(n, surname="Петров") for n in range(1, 11))
     env = {**env, "PISMO_MAIL_URL": mailbox.url}
     runs = [pismo(env, "run", "--once") for _ in range(2)]
     for p in runs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
     ctx = Context(load_settings())
-    assert len(records(ctx)) == 20
-    registered_once(ctx, 20)
-    assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 20
+    assert len(records(ctx)) == 10
+    registered_once(ctx, 10)
+    assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 10
 
 
 CRASHING_RUN = """
@@ -291,21 +291,21 @@ def _crash_run(env: dict[str, str]) -> None:
 def test_a_crash_between_registration_and_move_registers_nothing_twice(
     env: dict[str, str], mailbox: Mailbox
 ) -> None:
-    mailbox.append(appeal_eml(n) for n in range(1, 6))
+    mailbox.append(appeal_eml(n) for n in range(1, 5))
     env = {**env, "PISMO_MAIL_URL": mailbox.url}
     _crash_run(env)
-    assert mailbox.count(DONE) == 2 and mailbox.count("INBOX") == 3
+    assert mailbox.count(DONE) == 2 and mailbox.count("INBOX") == 2
     pismo(env, "run", "--once").communicate(timeout=300)
     ctx = Context(load_settings())
-    assert len(records(ctx)) == 5
-    registered_once(ctx, 5)
-    assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 5
+    assert len(records(ctx)) == 4
+    registered_once(ctx, 4)
+    assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 4
 
 
 def test_a_uidvalidity_reset_after_a_crash_registers_nothing_twice(
     env: dict[str, str], mailbox: Mailbox, dovecot: Dovecot
 ) -> None:
-    mailbox.append(appeal_eml(n) for n in range(1, 5))
+    mailbox.append(appeal_eml(n) for n in range(1, 4))
     env = {**env, "PISMO_MAIL_URL": mailbox.url}
     _crash_run(env)  # the third letter is registered but still in INBOX
     before = mailbox.client().select_folder("INBOX")[b"UIDVALIDITY"]
@@ -316,8 +316,8 @@ def test_a_uidvalidity_reset_after_a_crash_registers_nothing_twice(
     assert mailbox.client().select_folder("INBOX")[b"UIDVALIDITY"] != before
     pismo(env, "run", "--once").communicate(timeout=300)
     ctx = Context(load_settings())
-    assert len(records(ctx)) == 4
-    registered_once(ctx, 4)
+    assert len(records(ctx)) == 3
+    registered_once(ctx, 3)
     assert mailbox.count("INBOX") == 0
 
 
