@@ -97,6 +97,7 @@ class ImapIntake:
             self.mailbox.settle(fetched.uid, ok=outcome.state is not ItemState.quarantined)
             report(f"{self.address.display};UID={fetched.uid}", outcome)
             quarantined += outcome.state is ItemState.quarantined
+        self.mailbox.flush()
         return quarantined
 
     # --- one message, into the store ---------------------------------------------------

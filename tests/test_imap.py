@@ -264,12 +264,13 @@ CRASHING_RUN = """
 import os, sys
 sys.path.insert(0, {repo!r})
 from intake.imap import ImapMailbox
-settle, calls = ImapMailbox.settle, []
+settle, flush, calls = ImapMailbox.settle, ImapMailbox.flush, []
 def crash_on_third(self, uid, ok):
     calls.append(uid)
     if len(calls) == 3:
         os._exit(9)  # killed after the third letter is committed, before it is moved
     settle(self, uid, ok)
+    flush(self)  # the first two are moved
 ImapMailbox.settle = crash_on_third
 import runner
 sys.exit(runner.main(["run", "--once"]))
