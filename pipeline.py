@@ -431,6 +431,9 @@ def draft(ctx: Context, appeal_id: int) -> list[str]:
         digest = ctx.blobs.put(pdf)
         path = _draft_path(ctx, appeal.reg_number, plan.type)
         with transaction(ctx.db) as s:
+            # The appeal's row lock makes the check below and the insert one step
+            # for concurrent processes on PostgreSQL (SQLite serialises writers anyway).
+            s.get_one(Appeal, appeal_id, with_for_update=True)
             if s.scalar(
                 sa.select(Draft.id).where(Draft.appeal_id == appeal_id, Draft.type == plan.type)
             ):
