@@ -13,7 +13,8 @@ The tree::
     │   └── OcrError             Tesseract failed on a page
     ├── RenderError              a letter could not be rendered to PDF
     ├── DraftStateError          a draft cannot be edited or approved in its state
-    └── NotFound                 a registration number or item that does not exist
+    ├── NotFound                 a registration number or item that does not exist
+    └── MailServerError          the IMAP server cannot be reached or refuses the login
 
 An ``InputError`` is about one item: the caller quarantines that item with the
 message as the reason and carries on with the next one.  Anything else stops
@@ -34,6 +35,7 @@ class ExitCode(enum.IntEnum):
     render = 6
     not_found = 7
     conflict = 8
+    mail_server = 9
     internal = 15
 
 
@@ -87,3 +89,7 @@ class DraftStateError(PismoError):
 
 class NotFound(PismoError):
     exit_code = ExitCode.not_found
+
+
+class MailServerError(PismoError):
+    exit_code = ExitCode.mail_server

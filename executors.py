@@ -32,7 +32,7 @@ from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.jobs import Status
 
 import pipeline
-from errors import InputError
+from errors import InputError, MailServerError
 from intake.sources import Incoming, folder_files, maildir_path, read_file, settle
 from settings import load_settings
 from store import db
@@ -44,7 +44,9 @@ OCR_QUEUE = "ocr"
 INTAKE_QUEUE = "intake"
 QUEUES = (INTAKE_QUEUE, OCR_QUEUE)
 TRANSIENT = procrastinate.RetryStrategy(
-    max_attempts=8, exponential_wait=2, retry_exceptions={sa.exc.OperationalError, OSError}
+    max_attempts=8,
+    exponential_wait=2,
+    retry_exceptions={sa.exc.OperationalError, OSError, MailServerError},
 )
 
 
@@ -189,11 +191,30 @@ def sweep(ctx: pipeline.Context) -> int:
     return len(orphans)
 
 
+def take_mail(ctx: pipeline.Context) -> int:
+    """One pass over an IMAP mailbox, each message processed before it is moved.
+
+    Mail is taken whole inside this job, not chained: the server-side move must
+    wait for the registration's commit, and the mailbox lock lets one worker at
+    a time hold the mailbox (another worker's pass finds it taken and skips it).
+    """
+    if maildir_path(ctx.settings.mail_url) is not None:
+        return 0
+    from intake.imap_intake import ImapIntake
+
+    mailbox = ImapIntake(ctx)
+    try:
+        return mailbox.run_pass(lambda source, outcome: None)
+    finally:
+        mailbox.close()
+
+
 @app.periodic(cron="* * * * * */15")
 @app.task(name="pismo.poll", queueing_lock="pismo.poll", retry=TRANSIENT)
 def poll_task(timestamp: int) -> None:
-    """Every 15 seconds: take new files; every sweep catches items a crash orphaned."""
+    """Every 15 seconds: take new mail and files; the sweep catches items a crash orphaned."""
     ctx = context()
+    take_mail(ctx)
     take_files(ctx)
     sweep(ctx)
 

@@ -18,13 +18,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from errors import InputError
 from intake.fields import Fields, Known, extract_fields
 from intake.grounds import EarlierAppeal, OtherBody
 from intake.mail import parse_message
 from intake.reading import Letter, Rules, read_letter
+from intake.replies import reg_number_pattern, replied_appeal
 from intake.sources import Incoming
 from letters.drafting import letter_context, plan_drafts
 from letters.render import Renderer
@@ -151,6 +152,7 @@ class Reading:
     sender_email: str | None = None
     sender_name: str | None = None
     sent_at: dt.datetime | None = None
+    references: tuple[str, ...] = ()
 
 
 def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
@@ -158,7 +160,7 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     if channel is Channel.post:
         document = read_document(data, ctx.ocr_options)
         return Reading(text=document.text, ocr=document)
-    message = parse_message(data)
+    message = parse_message(data, ctx.settings.limits.max_attachment_bytes)
     texts = [message.text]
     pages: list[PageText] = []
     for attachment in message.attachments:
@@ -178,6 +180,7 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
         sender_email=message.sender_email,
         sender_name=message.sender_name,
         sent_at=message.date,
+        references=message.in_reply_to,
     )
 
 
@@ -225,6 +228,7 @@ def read(ctx: Context, item_id: int) -> None:
             "sender_email": reading.sender_email,
             "sender_name": reading.sender_name,
             "sent_at": reading.sent_at.isoformat() if reading.sent_at else None,
+            "references": list(reading.references),
         }
         s.add_all(stored)
         if reading.noise:
@@ -345,6 +349,12 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
             item.appeal_id = first.id
             audit(s, "duplicate", item_id=item_id, appeal_id=first.id)
             return first.id
+        if (answered := _answered_appeal(ctx, s, item)) is not None:
+            item.state = ItemState.not_registered
+            item.not_registered_reason = f"reply-to {answered.reg_number}"
+            item.appeal_id = answered.id
+            audit(s, "joined", item_id=item_id, appeal_id=answered.id)
+            return answered.id
         now = utcnow()
         today = now.astimezone(ZoneInfo(org.timezone)).date()
         received = item.received_at.astimezone(ZoneInfo(org.timezone)).date()
@@ -408,6 +418,17 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
         return appeal.id
 
 
+def _answered_appeal(ctx: Context, s: Session, item: InboundItem) -> Appeal | None:
+    """The appeal a sender's reply belongs to (see intake.replies)."""
+    org = ctx.settings.org
+    return replied_appeal(
+        s,
+        item.meta.get("references") or [],
+        item.meta.get("subject") or "",
+        reg_number_pattern(org.reg_number_format, org.reg_prefix),
+    )
+
+
 # --- stage 4: drafts -----------------------------------------------------------
 
 
@@ -434,6 +455,9 @@ def draft(ctx: Context, appeal_id: int) -> list[str]:
         digest = ctx.blobs.put(pdf)
         path = draft_path(ctx, appeal.reg_number, plan.type)
         with transaction(ctx.db) as s:
+            # The appeal's row lock makes the check below and the insert one step
+            # for concurrent processes on PostgreSQL (SQLite serialises writers anyway).
+            s.get_one(Appeal, appeal_id, with_for_update=True)
             if s.scalar(
                 sa.select(Draft.id).where(Draft.appeal_id == appeal_id, Draft.type == plan.type)
             ):

@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from tqdm import tqdm
 
 import settings as settings_module
-from errors import ExitCode, InputError, NotFound, PismoError
+from errors import ExitCode, InputError, MailServerError, NotFound, PismoError
+from intake.imap_intake import ImapIntake
 from intake.sources import expand_paths, folder_files, maildir_path, read_file, settle
 from letters import cli as letters_cli
 from ops import configure_logging
@@ -42,6 +43,8 @@ def _context(args: argparse.Namespace) -> Context:
 
 def _describe(outcome: Outcome) -> str:
     if outcome.reg_number and outcome.state is ItemState.not_registered:
+        if outcome.reason != "duplicate":
+            return f"not registered: {outcome.reason}"  # a reply joining its appeal
         return f"duplicate of {outcome.reg_number}"
     if outcome.reg_number:
         note = " (awaits transcription)" if outcome.state is ItemState.needs_transcription else ""
@@ -95,13 +98,22 @@ def resume_unfinished(ctx: Context) -> None:
         advance(ctx, item_id)
 
 
-def run_once(ctx: Context, report: Callable[[str], None]) -> int:
+def run_once(ctx: Context, report: Callable[[str], None], mailbox: ImapIntake | None = None) -> int:
+    """One pass over the sources; ``mailbox`` keeps an IMAP connection between passes."""
     resume_unfinished(ctx)
     failed = 0
     mail_dir = maildir_path(ctx.settings.mail_url)
+    folders = (
+        [ctx.settings.scan_folder] if mail_dir is None else [mail_dir, ctx.settings.scan_folder]
+    )
     if mail_dir is None:
-        raise PismoError("IMAP sources are not implemented yet; use a maildir:// mail_url for now")
-    for folder in (mail_dir, ctx.settings.scan_folder):
+        imap = mailbox or ImapIntake(ctx)
+        try:
+            failed += imap.run_pass(lambda source, o: report(f"{source}\t{_describe(o)}"))
+        finally:
+            if mailbox is None:
+                imap.close()
+    for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
         failed += ingest_files(ctx, folder_files(folder), folder, report)
     return failed
@@ -135,14 +147,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    mailbox = ImapIntake(ctx) if maildir_path(ctx.settings.mail_url) is None else None
     while not stop.is_set():
         try:
-            run_once(ctx, print)
+            run_once(ctx, print, mailbox)
+        except MailServerError as exc:  # the server may come back; keep the scan folder going
+            log.error("%s; retrying in %s s", exc, ctx.settings.poll_interval)
         except PismoError:
             raise
         except Exception:  # the daemon outlives any one bad pass; the next pass retries
             log.exception("pass failed; retrying in %s s", ctx.settings.poll_interval)
-        stop.wait(ctx.settings.poll_interval)
+        if mailbox is not None:
+            mailbox.wait_for_mail(ctx.settings.poll_interval, stop)
+        else:
+            stop.wait(ctx.settings.poll_interval)
+    if mailbox is not None:
+        mailbox.close()
     return ExitCode.ok
 
 

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from errors import ConfigError
@@ -88,6 +88,64 @@ class Limits(BaseModel):
         200_000_000, gt=0, description="Largest decoded image or page, in pixels."
     )
     max_pages: int = Field(100, gt=0, description="Most pages read from one scanned document.")
+    max_attachment_bytes: int = Field(
+        25_000_000, gt=0, description="Largest single mail attachment, decoded, in bytes."
+    )
+
+
+class MailSettings(BaseModel):
+    password: SecretStr | None = Field(
+        None,
+        description="IMAP password when mail_url carries none (PISMO_MAIL__PASSWORD); "
+        "never logged or printed.",
+    )
+    starttls: bool = Field(
+        True, description="On imap:// URLs, upgrade to TLS with STARTTLS when the server offers it."
+    )
+    allow_plaintext: bool = Field(
+        False,
+        description="Allow logging in without TLS to a host other than loopback (not advised).",
+    )
+    ca_file: Path | None = Field(
+        None, description="CA certificates to verify the IMAP server by; empty means the system's."
+    )
+    done_folder: str = Field(
+        "pismo-done",
+        description="IMAP folder a message moves to once recorded; empty means it stays and "
+        "gets done_keyword.",
+    )
+    quarantine_folder: str = Field(
+        "pismo-quarantine",
+        description="IMAP folder for messages that could not be processed (reason in the store).",
+    )
+    done_keyword: str = Field(
+        "$PismoDone",
+        description="Keyword marking a processed message the server cannot MOVE; such "
+        "messages are skipped.",
+    )
+    batch_messages: int = Field(
+        50, gt=0, description="Most messages fetched from the server in one request."
+    )
+    batch_bytes: int = Field(
+        20_000_000, gt=0, description="Most bytes of messages fetched from the server at once."
+    )
+    idle: bool = Field(
+        True,
+        description="In `pismo run`, wait for new mail with IMAP IDLE when the server has it "
+        "(else poll every poll_interval).",
+    )
+    timeout: float = Field(
+        60.0, gt=0, description="Seconds before a silent IMAP server is dropped."
+    )
+    reconnect_max_delay: float = Field(
+        60.0, gt=0, description="Longest wait between reconnection attempts (backoff doubles)."
+    )
+    reconnect_give_up: float = Field(
+        300.0,
+        gt=0,
+        description="Seconds of failed reconnections before a pass gives up with an error "
+        "(the daemon then tries again on its next pass).",
+    )
 
 
 class CalendarSettings(BaseModel):
@@ -203,6 +261,7 @@ class Settings(BaseSettings):
     )
     ocr: OcrSettings = Field(default_factory=OcrSettings, description="Optical recognition.")
     limits: Limits = Field(default_factory=Limits, description="Limits on inbound items.")
+    mail: MailSettings = Field(default_factory=MailSettings, description="The IMAP mailbox.")
     calendar: CalendarSettings = Field(
         default_factory=CalendarSettings, description="Production calendar corrections."
     )

@@ -17,6 +17,13 @@ _CYRILLIC_BLOCK = re.compile(r"[\u0400-\u04ff]")
 _RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 # The letters of ordinary Russian prose, most frequent first.
 _COMMON = set("оеаинтсрвлкмдпуяыьгзбчй")
+# Non-ASCII characters Russian text really uses besides letters.
+
+
+_SYMBOL_IN_WORD = re.compile(
+    r"(?<=[\u0400-\u04ff])[^\x00-\x7f\u0400-\u04ff«»—–№…“”„‘’\xa0]|"
+    r"[^\x00-\x7f\u0400-\u04ff«»—–№…“”„‘’\xa0](?=[\u0400-\u04ff])"
+)
 
 
 def russian_score(text: str) -> float:
@@ -33,7 +40,10 @@ def russian_score(text: str) -> float:
     lower = sum(ch.islower() for ch in letters) / max(len(letters), 1)
     common = sum(ch.lower() in _COMMON for ch in letters) / max(len(letters), 1)
     odd = sum(ch == "\ufffd" or (ord(ch) < 32 and ch not in "\r\n\t") for ch in text)
-    return lower + common - 5 * foreign - 10 * odd / max(len(text), 1)
+    # A neighbouring code page (mac_cyrillic against cp1251) swaps a few letters
+    # for symbols: «∆алоба» for «Жалоба».  Symbols inside words give it away.
+    symbols = len(_SYMBOL_IN_WORD.findall(text)) / len(cyrillic)
+    return lower + common - 5 * foreign - 5 * symbols - 10 * odd / max(len(text), 1)
 
 
 def normalise_charset(name: str | None) -> str | None:

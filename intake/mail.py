@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import mailparser
 
-from errors import MalformedMessage
+from errors import MalformedMessage, TooLarge
 from intake.charsets import decode_text
 from intake.html import html_to_text
 
@@ -85,7 +85,7 @@ def _part_text(part: email.message.Message) -> str:
 
 
 def _body_and_attachments(
-    msg: email.message.Message,
+    msg: email.message.Message, max_attachment_bytes: int | None
 ) -> tuple[str, tuple[MailAttachment, ...]]:
     plain: list[str] = []
     html: list[str] = []
@@ -103,12 +103,37 @@ def _body_and_attachments(
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes) and payload:
                 name = safe_filename(part.get_filename(), f"attachment-{n}")
+                if max_attachment_bytes is not None and len(payload) > max_attachment_bytes:
+                    raise TooLarge(
+                        f"attachment {name} is {len(payload)} bytes, "
+                        f"over the limit of {max_attachment_bytes}"
+                    )
                 attachments.append(MailAttachment(name, ctype, payload))
     text = "\n\n".join(t for t in plain if t.strip()) or "\n\n".join(html)
     return text.strip(), tuple(attachments)
 
 
-def parse_message(raw: bytes) -> ParsedMessage:
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def raw_header(raw: bytes, name: str) -> str | None:
+    """A header as its raw bytes say, decoded here when it carries unencoded 8-bit text.
+
+    Some mailers put windows-1251 or KOI8-R straight into Subject or From; the
+    parsers then give an empty or garbled value.
+    """
+    head = _HEADER_END.split(raw, maxsplit=1)[0]
+    found = re.search(
+        rb"^" + re.escape(name.encode()) + rb":[ \t]*(.*(?:\r?\n[ \t].*)*)",
+        head,
+        re.IGNORECASE | re.MULTILINE,
+    )
+    if found is None or found.group(1).isascii():
+        return None
+    return " ".join(decode_text(found.group(1)).split())
+
+
+def parse_message(raw: bytes, max_attachment_bytes: int | None = None) -> ParsedMessage:
     try:
         mail = mailparser.parse_from_bytes(raw)
     except Exception as exc:  # mail-parser raises assorted errors on broken input
@@ -118,9 +143,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
         raise MalformedMessage("mail has no headers")
     senders = mail.from_ or []
     sender_name, sender_email = senders[0] if senders else ("", "")
+    if (raw_from := raw_header(raw, "From")) is not None:
+        sender_name = email.utils.parseaddr(raw_from)[0] or sender_name
     sender_email = sender_email.strip().lower() or None
-    subject = (mail.subject or "").strip()
-    text, attachments = _body_and_attachments(msg)
+    subject = raw_header(raw, "Subject") or (mail.subject or "").strip()
+    text, attachments = _body_and_attachments(msg, max_attachment_bytes)
     message_id = (mail.message_id or "").strip() or None
     date = mail.date if isinstance(mail.date, dt.datetime) else None
     if date is not None and date.tzinfo is None:

@@ -13,7 +13,8 @@ packages=(
 )
 extra="."
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql poppler-utils chromium)  # chromium: the report page screenshot test
+  # chromium: browser tests and screenshots; dovecot-imapd: the IMAP tests' server
+  packages+=(postgresql poppler-utils chromium dovecot-imapd)
   extra=".[dev]"
 fi
 if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then

@@ -12,7 +12,7 @@ import pytest
 from pipeline import Context
 from settings import Settings, load_settings
 from store import db
-from tests.servers import create_database, postgres_server
+from tests.servers import Dovecot, create_database, dovecot_server, postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
@@ -23,6 +23,12 @@ _db_numbers = itertools.count(1)
 def pg_admin_url() -> Iterator[str]:
     with postgres_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    with dovecot_server() as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

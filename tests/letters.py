@@ -43,3 +43,32 @@ def appeal_eml(
     )
     msg.set_content(body, charset=charset)
     return bytes(msg)
+
+
+# --- mail in the shapes Russian mail takes --------------------------------------------
+
+PHRASE = "Прошу вернуть деньги за услугу, которую я не подключал"
+
+
+def raw_letter(
+    body: bytes, content_type: str, *, subject: bytes = b"=?utf-8?B?0JbQsNC70L7QsdCw?=", n: int = 0
+) -> bytes:
+    """A single-part letter from raw header and body bytes, as odd mailers send them."""
+    return (
+        b"From: =?windows-1251?B?yOLg7e7iIM+48vA=?= <ivanov%d@mail.example>\r\n"
+        b"To: appeals@svyaz-region.example\r\n"
+        b"Subject: " + subject + b"\r\n"
+        b"Date: Mon, 02 Nov 2026 10:00:00 +0300\r\n"
+        b"Message-ID: <shape-%d@mail.example>\r\n"
+        b"MIME-Version: 1.0\r\n"
+        b"Content-Type: " + content_type.encode() + b"\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n" + body
+    ) % (n, n)
+
+
+def letter_text(n: int) -> str:
+    """The appeal's text with only the characters every Cyrillic code page has (no «», №)."""
+    text = BODY.format(
+        surname="Иванов", name="Пётр", patronymic="Сергеевич", n=n, postcode=170000 + n
+    ).replace("Прошу вернуть 300 руб.", PHRASE + ". Прошу вернуть 300 руб.")
+    return text.translate(str.maketrans({"«": '"', "»": '"', "№": "N"}))

@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -110,3 +111,164 @@ def create_database(admin_url: str, name: str) -> str:
         conn.execute(f'CREATE DATABASE "{name}"')
     base, _, _ = admin_url.rpartition("/")
     return f"{base}/{name}"
+
+
+# --- Dovecot -------------------------------------------------------------------------
+
+DOVECOT_CONF = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+info_log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = {ssl}
+{ssl_files}
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:{root}/mail/%u
+mail_uid = {uid}
+mail_gid = {gid}
+first_valid_uid = {uid}
+last_valid_uid = {uid}
+first_valid_gid = {gid}
+default_login_user = nobody
+default_internal_user = nobody
+default_internal_group = nogroup
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/users
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {root}/users
+  default_fields = uid={uid} gid={gid} home={root}/mail/%u
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+}}
+"""
+
+
+@dataclass(frozen=True)
+class Dovecot:
+    """A running throwaway Dovecot: where it listens and how to add mailboxes."""
+
+    root: Path
+    port: int
+    config: Path
+    ca_file: Path | None
+
+    def user(self, n: int) -> tuple[str, str]:
+        """The name and password of one of the users made at start (``userN``)."""
+        return f"user{n}", f"secret{n}"
+
+    def restart(self) -> None:
+        _doveadm_stop(self.config)
+        _start_dovecot(self.config, self.root, self.port)
+
+
+def _nobody() -> tuple[int, int]:
+    import pwd
+
+    entry = pwd.getpwnam("nobody")
+    return entry.pw_uid, entry.pw_gid
+
+
+def _chown_nobody(path: Path) -> None:
+    if os.geteuid() == 0:
+        uid, gid = _nobody()
+        os.chown(path, uid, gid)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _start_dovecot(config: Path, root: Path, port: int) -> None:
+    # Not capture_output: the daemon would inherit the pipes and run() would wait forever.
+    with (root / "start.log").open("ab") as out:
+        subprocess.run(["dovecot", "-c", str(config)], check=True, stdout=out, stderr=out)
+    deadline = time.monotonic() + 20
+    while not _port_open(port):
+        if time.monotonic() > deadline:
+            log = root / "dovecot.log"
+            raise RuntimeError(log.read_text() if log.exists() else "dovecot did not start")
+        time.sleep(0.05)
+
+
+def _doveadm_stop(config: Path) -> None:
+    subprocess.run(["doveadm", "-c", str(config), "stop"], capture_output=True)
+    # doveadm returns before the listener is gone; wait so a restart can bind again.
+    pid_file = config.parent / "run" / "master.pid"
+    deadline = time.monotonic() + 10
+    while pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _self_signed(root: Path) -> tuple[Path, Path]:
+    cert, key = root / "cert.pem", root / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@contextmanager
+def dovecot_server(tls: bool = False, users: int = 1000) -> Iterator[Dovecot]:
+    """Dovecot on 127.0.0.1 and a free port, with its own config, users and Maildirs.
+
+    With ``tls`` it offers STARTTLS with a self-signed certificate (``ca_file``).
+    """
+    if shutil.which("dovecot") is None:
+        raise RuntimeError("dovecot not found: run scripts/setup.sh --test (dovecot-imapd)")
+    root = Path(tempfile.mkdtemp(prefix="pismo-dovecot-"))
+    os.chmod(root, 0o755)  # the mail processes run as nobody and must reach the Maildirs
+    for sub in ("run", "state", "mail"):
+        (root / sub).mkdir()
+    _chown_nobody(root / "mail")
+    # All users up front: Dovecot does not always see a passwd-file change made
+    # within the same second, and their Maildirs appear on first login.
+    (root / "users").write_text(
+        "".join(f"user{n}:{{PLAIN}}secret{n}::::::\n" for n in range(1, users + 1))
+    )
+    uid, gid = _nobody() if os.geteuid() == 0 else (os.getuid(), os.getgid())
+    ca_file = None
+    ssl_files = ""
+    if tls:
+        ca_file, key = _self_signed(root)
+        ssl_files = f"ssl_cert = <{ca_file}\nssl_key = <{key}"
+    port = free_port()
+    config = root / "dovecot.conf"
+    config.write_text(
+        DOVECOT_CONF.format(
+            root=root, port=port, uid=uid, gid=gid, ssl="yes" if tls else "no", ssl_files=ssl_files
+        )
+    )
+    _start_dovecot(config, root, port)
+    try:
+        yield Dovecot(root=root, port=port, config=config, ca_file=ca_file)
+    finally:
+        _doveadm_stop(config)
+        shutil.rmtree(root, ignore_errors=True)
