@@ -12,6 +12,8 @@ The tree::
     │   ├── TooLarge             over a size or pixel limit from settings
     │   └── OcrError             Tesseract failed on a page
     ├── RenderError              a letter could not be rendered to PDF
+    ├── DispatchError            an approved letter could not be sent (it stays approved)
+    ├── Forbidden                the person's role may not do this, or the state forbids it
     └── NotFound                 a registration number or item that does not exist
 
 An ``InputError`` is about one item: the caller quarantines that item with the
@@ -32,6 +34,8 @@ class ExitCode(enum.IntEnum):
     input = 5
     render = 6
     not_found = 7
+    dispatch = 8
+    forbidden = 9
     internal = 15
 
 
@@ -79,3 +83,13 @@ class RenderError(PismoError):
 
 class NotFound(PismoError):
     exit_code = ExitCode.not_found
+
+
+class DispatchError(PismoError):
+    exit_code = ExitCode.dispatch
+
+
+class Forbidden(PismoError):
+    """Not allowed: a role below the one an action needs, or a letter in the wrong state."""
+
+    exit_code = ExitCode.forbidden

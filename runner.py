@@ -20,6 +20,7 @@ import settings as settings_module
 from errors import ExitCode, InputError, NotFound, PismoError
 from intake.sources import expand_paths, folder_files, maildir_path, read_file, settle
 from pipeline import Context, Outcome, advance, process
+from review import cli as review_cli
 from store import db
 from store.export import export_items, item_record
 from store.models import Appeal, InboundItem, ItemState
@@ -281,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = db_sub.add_parser("upgrade", help="Apply migrations.", description="Apply migrations.")
     up.set_defaults(func=cmd_db_upgrade)
+    review_cli.register(sub)
     return parser
 
 

@@ -13,7 +13,7 @@ packages=(
 )
 extra="."
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql poppler-utils)
+  packages+=(postgresql poppler-utils chromium)  # chromium: browser tests (Playwright)
   extra=".[dev]"
 fi
 if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then

@@ -155,6 +155,12 @@ class Appeal(Base):
     answer_by: Mapped[dt.date | None]
     notice_by: Mapped[dt.date | None]
     control: Mapped[dt.date | None]
+    # The claim workflow (migration 0007_review): who handles it, what was decided.
+    assignee: Mapped[str | None] = mapped_column(sa.String(128), index=True)
+    decision: Mapped[str | None] = mapped_column(sa.String(16))  # founded/unfounded/partly
+    measures: Mapped[str | None] = mapped_column(sa.Text)
+    review_round: Mapped[int] = mapped_column(default=1)  # 2 after the sender disputes
+    extended_to: Mapped[dt.date | None]  # 59-FZ Art. 12 p.2, once
 
     applicant: Mapped[Applicant] = relationship()
     items: Mapped[list[InboundItem]] = relationship(
@@ -180,6 +186,16 @@ class Draft(Base):
     pdf_path: Mapped[str] = mapped_column(sa.Text)
     pdf_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Review and dispatch (migration 0007_review).
+    text: Mapped[str | None] = mapped_column(sa.Text)  # the body as a person edited it
+    comment: Mapped[str | None] = mapped_column(sa.Text)  # why it was returned
+    approved_by: Mapped[str | None] = mapped_column(sa.String(128))
+    approved_at: Mapped[dt.datetime | None]
+    message_id: Mapped[str | None] = mapped_column(sa.String(998), index=True)
+    sent_at: Mapped[dt.datetime | None]
+    sent_via: Mapped[str | None] = mapped_column(sa.String(16))  # email / post
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
 
     appeal: Mapped[Appeal] = relationship(back_populates="drafts")
 

@@ -1,0 +1,379 @@
+"""What staff do to appeals and drafts, as plain functions: the one door for the
+web pages, the JSON API and the CLI.
+
+Every action checks the actor's role, changes the store in one transaction
+and writes an audit line with the actor's name.  PDFs are rendered outside
+any transaction; the write that stores a new version checks that nobody made
+another version meanwhile.
+
+Draft versions: an edit or a re-render makes version n+1 (status ``draft``)
+and marks version n ``superseded``, so the history of a letter stays whole.
+Only the newest version can be approved.  (Issue 12 brings the letters
+engine's own ``edit_draft``; these functions are the place to call it.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+import pipeline
+from errors import Forbidden, NotFound
+from intake.html import html_to_text
+from letters.dispatch import Sent, delivery, dispatch_draft
+from letters.drafting import PlannedDraft, letter_context, plan_drafts
+from review.auth import Staff
+from review.models import Role
+from store.db import transaction
+from store.deadlines import MAX_EXTENSION_DAYS
+from store.models import Appeal, Draft, utcnow
+from store.registration import audit
+
+APPLICANT_FIELDS = ("surname", "name", "patronymic", "postcode", "postal_address", "email", "phone")
+APPEAL_FIELDS = ("account", "contract")
+EDITABLE_FIELDS = APPLICANT_FIELDS + APPEAL_FIELDS
+DECISIONS = ("founded", "unfounded", "partly")
+OPEN_DRAFT = "draft"
+
+
+def require(actor: Staff, role: Role) -> None:
+    if not actor.may(role):
+        raise Forbidden(f"{actor.name} ({actor.role.value}) may not do this: needs {role.value}")
+
+
+def _appeal(s: Session, appeal_id: int, lock: bool = False) -> Appeal:
+    query = (
+        sa.select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
+    )
+    appeal = s.scalar(query.with_for_update(of=Appeal) if lock else query)
+    if appeal is None:
+        raise NotFound(f"no appeal with id {appeal_id}")
+    return appeal
+
+
+def _draft(s: Session, draft_id: int, lock: bool = False) -> Draft:
+    draft = s.get(Draft, draft_id, with_for_update=lock)
+    if draft is None:
+        raise NotFound(f"no draft with id {draft_id}")
+    return draft
+
+
+def _latest(draft: Draft) -> bool:
+    return all(d.version <= draft.version for d in draft.appeal.drafts if d.type == draft.type)
+
+
+# --- rendering -----------------------------------------------------------------
+
+
+EXTRA_HEADINGS = {"extension": "О продлении срока рассмотрения обращения"}
+
+
+def _context(ctx: pipeline.Context, appeal: Appeal, draft: Draft) -> dict[str, Any]:
+    kind = "notice" if draft.type in EXTRA_HEADINGS else draft.type
+    context = letter_context(
+        appeal, PlannedDraft(kind, kind, draft.ground), ctx.settings.org, ctx.today()
+    )
+    if draft.type in EXTRA_HEADINGS:
+        heading = EXTRA_HEADINGS[draft.type]
+        context.update(heading=heading, title=f"{heading} {appeal.reg_number}")
+    return context
+
+
+def body_text(ctx: pipeline.Context, draft_id: int) -> str:
+    """The letter's body as plain text: what a person edits."""
+    with transaction(ctx.db) as s:
+        draft = _draft(s, draft_id)
+        if draft.text is not None:
+            return draft.text
+        appeal = _appeal(s, draft.appeal_id)
+        context = _context(ctx, appeal, draft)
+    env = ctx.renderer.env
+    template = env.select_template([f"{appeal.regime}/{draft.type}.html", f"{draft.type}.html"])
+    html = "".join(template.blocks["body"](template.new_context({**context, "css": ""})))
+    return html_to_text(html)
+
+
+def _render(ctx: pipeline.Context, appeal: Appeal, draft: Draft, text: str | None) -> bytes:
+    context = _context(ctx, appeal, draft)
+    template = draft.type
+    if text is not None:
+        template = "edited"
+        context["paragraphs"] = [line.strip() for line in text.splitlines() if line.strip()]
+    return ctx.renderer.pdf(ctx.renderer.html(template, appeal.regime, context))
+
+
+def _new_version(
+    ctx: pipeline.Context, draft_id: int, text: str | None, actor: Staff, action: str
+) -> int:
+    with transaction(ctx.db) as s:
+        old = _draft(s, draft_id)
+        appeal = _appeal(s, old.appeal_id)
+        if not _latest(old) or old.status not in (OPEN_DRAFT, "returned"):
+            raise Forbidden(f"draft {draft_id} is {old.status}, not the open version")
+        version = old.version
+    pdf = _render(ctx, appeal, old, text)
+    digest = ctx.blobs.put(pdf)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in appeal.reg_number)
+    path = Path(ctx.settings.drafts_dir / safe / f"{old.type}-v{version + 1}.pdf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf)
+    with transaction(ctx.db) as s:
+        old = _draft(s, draft_id, lock=True)
+        if old.version != version or old.status not in (OPEN_DRAFT, "returned"):
+            raise Forbidden(f"draft {draft_id} changed meanwhile; reload it")
+        old.status = "superseded"
+        new = Draft(
+            appeal_id=old.appeal_id,
+            type=old.type,
+            ground=old.ground,
+            version=version + 1,
+            status=OPEN_DRAFT,
+            pdf_path=str(path),
+            pdf_hash=digest,
+            text=text,
+        )
+        s.add(new)
+        s.flush()
+        audit(
+            s,
+            action,
+            actor=actor.name,
+            appeal_id=new.appeal_id,
+            draft_id=new.id,
+            version=new.version,
+            previous=draft_id,
+        )
+        return new.id
+
+
+def rerender_draft(ctx: pipeline.Context, draft_id: int, actor: Staff) -> int:
+    """A new version from the appeal's current fields (after a correction); its id."""
+    require(actor, Role.clerk)
+    with transaction(ctx.db) as s:
+        text = _draft(s, draft_id).text
+    return _new_version(ctx, draft_id, text, actor, "rerendered")
+
+
+def edit_draft(ctx: pipeline.Context, draft_id: int, new_text: str, actor: Staff) -> int:
+    require(actor, Role.clerk)
+    if not new_text.strip():
+        raise Forbidden("a letter needs some text")
+    return _new_version(ctx, draft_id, new_text.replace("\r\n", "\n"), actor, "edited")
+
+
+# --- approval --------------------------------------------------------------------
+
+
+def approve_draft(
+    ctx: pipeline.Context, draft_id: int, actor: Staff, send: bool = True
+) -> Sent | None:
+    """Approve the open version; an e-mail letter goes out at once (a failure is retried
+    by ``pismo dispatch``), a paper one waits for the day's print batch."""
+    require(actor, Role.approver)
+    with transaction(ctx.db) as s:
+        draft = _draft(s, draft_id, lock=True)
+        if draft.status != OPEN_DRAFT or not _latest(draft):
+            raise Forbidden(f"draft {draft_id} is {draft.status}; only an open draft is approved")
+        draft.status = "approved"
+        draft.approved_by = actor.name
+        draft.approved_at = utcnow()
+        draft.comment = None
+        audit(
+            s,
+            "approved",
+            actor=actor.name,
+            appeal_id=draft.appeal_id,
+            draft_id=draft_id,
+            via=delivery(_appeal(s, draft.appeal_id), draft),
+        )
+    return dispatch_draft(ctx, draft_id, actor.name) if send else None
+
+
+def return_draft(ctx: pipeline.Context, draft_id: int, comment: str, actor: Staff) -> None:
+    require(actor, Role.approver)
+    if not comment.strip():
+        raise Forbidden("say why the draft goes back")
+    with transaction(ctx.db) as s:
+        draft = _draft(s, draft_id, lock=True)
+        if draft.status != OPEN_DRAFT:
+            raise Forbidden(f"draft {draft_id} is {draft.status}")
+        draft.status = "returned"
+        draft.comment = comment.strip()
+        audit(s, "returned", actor=actor.name, appeal_id=draft.appeal_id, draft_id=draft_id)
+
+
+# --- fields ------------------------------------------------------------------------
+
+
+def _refresh_grounds(appeal: Appeal) -> list[str]:
+    """Grounds that follow from the corrected fields (LAW.md, Art. 11 p.1)."""
+    person = appeal.applicant
+    wanted = {
+        "no-surname": not person.surname,
+        "no-postal-address": (appeal.channel == "post" or appeal.wants_paper_reply)
+        and not person.postal_address,
+    }
+    grounds = [g for g in appeal.findings.get("grounds", []) if not wanted.get(g["code"], True)]
+    present = {g["code"] for g in grounds}
+    for code, needed in wanted.items():
+        if needed and code not in present:
+            grounds.append({"code": code, "citation": "59-FZ Art. 11 p.1", "evidence": "corrected"})
+    appeal.findings = {**appeal.findings, "grounds": grounds}
+    return [g["code"] for g in grounds]
+
+
+def correct_field(
+    ctx: pipeline.Context, appeal_id: int, field: str, value: str, actor: Staff
+) -> None:
+    """Fix what reading got wrong; the grounds that depend on it follow, and a letter
+    the new grounds call for is drafted (the old one is superseded)."""
+    require(actor, Role.clerk)
+    if field not in EDITABLE_FIELDS:
+        raise Forbidden(f"{field} is not a correctable field")
+    cleaned: str | None = " ".join(value.split()) or None
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        target: Any = appeal.applicant if field in APPLICANT_FIELDS else appeal
+        if getattr(target, field) == cleaned:
+            return
+        setattr(target, field, cleaned)
+        before = appeal.grounds
+        after = _refresh_grounds(appeal)
+        wanted = {p.type for p in plan_drafts(appeal)}
+        for d in appeal.drafts:
+            if d.type not in wanted and d.status in (OPEN_DRAFT, "returned"):
+                d.status = "superseded"
+        # The value is personal data: the audit keeps the field's name only.
+        audit(
+            s,
+            "corrected",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            field=field,
+            grounds_before=before,
+            grounds_after=after,
+        )
+    pipeline.draft(ctx, appeal_id)
+
+
+# --- the claim workflow (LAW.md, «Workflow of a claim») ---------------------------
+
+
+def assign(
+    ctx: pipeline.Context, appeal_id: int, department: str, assignee: str, actor: Staff
+) -> None:
+    require(actor, Role.approver)
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        appeal.department = department.strip() or appeal.department
+        appeal.assignee = assignee.strip() or None
+        audit(
+            s,
+            "assigned",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            department=appeal.department,
+            assignee=appeal.assignee,
+        )
+
+
+def decide(
+    ctx: pipeline.Context, appeal_id: int, decision: str, measures: str, actor: Staff
+) -> None:
+    require(actor, Role.approver)
+    if decision not in DECISIONS:
+        raise Forbidden(f"decision must be one of {', '.join(DECISIONS)}")
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        appeal.decision = decision
+        appeal.measures = measures.strip() or None
+        appeal.status = "decided"
+        audit(
+            s,
+            "decided",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            decision=decision,
+            round=appeal.review_round,
+        )
+
+
+def dispute(ctx: pipeline.Context, appeal_id: int, actor: Staff) -> None:
+    """The sender disputes the decision: a second review, once."""
+    require(actor, Role.clerk)
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        if appeal.decision is None or appeal.review_round >= 2:
+            raise Forbidden("a second review follows a first decision, and only once")
+        audit(s, "disputed", actor=actor.name, appeal_id=appeal_id, previous=appeal.decision)
+        appeal.review_round = 2
+        appeal.decision = None
+        appeal.status = "second_review"
+
+
+def extend(ctx: pipeline.Context, appeal_id: int, days: int, reason: str, actor: Staff) -> int:
+    """59-FZ Art. 12 p.2: once, by at most 30 days, with a notice to the sender (drafted
+    here for approval like any letter); returns the notice's draft id."""
+    require(actor, Role.approver)
+    if not 0 < days <= MAX_EXTENSION_DAYS:
+        raise Forbidden(f"an extension is 1 to {MAX_EXTENSION_DAYS} days")
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id)
+        if appeal.extended_to is not None or appeal.answer_by is None:
+            raise Forbidden("the answer term can be extended once")
+        new_term = ctx.calendar.calendar_term(appeal.answer_by, days)
+        plan = PlannedDraft("notice", "notice")
+        context = letter_context(appeal, plan, ctx.settings.org, ctx.today())
+    text = (
+        f"{context['salutation']}\n"
+        f"Срок рассмотрения Вашего обращения № {appeal.reg_number} продлён до "
+        f"{new_term.strftime('%d.%m.%Y')} в соответствии с частью 2 статьи 12 Федерального "
+        f"закона от 02.05.2006 № 59-ФЗ.\n{reason.strip()}"
+    )
+    heading = EXTRA_HEADINGS["extension"]
+    context.update(heading=heading, title=heading, paragraphs=text.splitlines())
+    pdf = ctx.renderer.pdf(ctx.renderer.html("edited", appeal.regime, context))
+    digest = ctx.blobs.put(pdf)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in appeal.reg_number)
+    path = ctx.settings.drafts_dir / safe / "extension-v1.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf)
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        if appeal.extended_to is not None:
+            raise Forbidden("the answer term can be extended once")
+        appeal.extended_to = new_term
+        row = Draft(
+            appeal_id=appeal_id,
+            type="extension",
+            version=1,
+            status=OPEN_DRAFT,
+            pdf_path=str(path),
+            pdf_hash=digest,
+            text=text,
+        )
+        s.add(row)
+        s.flush()
+        audit(
+            s,
+            "extended",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            draft_id=row.id,
+            days=days,
+            until=new_term.isoformat(),
+        )
+        return row.id
+
+
+def due_date(appeal: Appeal) -> dt.date | None:
+    """The nearest legal term still running: a notice's, else the (extended) answer's."""
+    if appeal.notice_by and any(d.type == "notice" and d.status != "sent" for d in appeal.drafts):
+        return appeal.notice_by
+    return appeal.extended_to or appeal.answer_by
