@@ -219,7 +219,7 @@ def _refresh_grounds(appeal: Appeal) -> list[str]:
         "no-postal-address": (appeal.channel == "post" or appeal.wants_paper_reply)
         and not person.postal_address,
     }
-    grounds = [g for g in appeal.findings.get("grounds", []) if not wanted.get(g["code"], True)]
+    grounds = [g for g in appeal.findings.get("grounds", []) if wanted.get(g["code"], True)]
     present = {g["code"] for g in grounds}
     for code, needed in wanted.items():
         if needed and code not in present:
