@@ -153,6 +153,7 @@ def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTML
         appeal = draft.appeal
         versions = [d for d in appeal.drafts if d.type == draft.type]
         latest = max(d.version for d in versions)
+    pages = page_count(app.ctx.blobs.get(draft.pdf_hash))
     return page(
         request,
         "draft.html",
@@ -160,6 +161,7 @@ def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTML
         draft=draft,
         appeal=appeal,
         text=text,
+        pages=pages,
         versions=versions,
         latest=draft.version == latest,
     )
@@ -177,6 +179,18 @@ def draft_pdf(draft_id: int, staff: Viewer, app: App) -> Response:
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="draft-{draft_id}.pdf"'},
     )
+
+
+@router.get("/drafts/{draft_id}/pages/{n}")
+def draft_page_image(draft_id: int, n: int, staff: Viewer, app: App) -> Response:
+    """The letter's pages as images, for browsers that show no PDF inline."""
+    with transaction(app.ctx.db) as s:
+        draft = s.get(Draft, draft_id)
+        if draft is None:
+            raise NotFound(f"no draft with id {draft_id}")
+        digest = draft.pdf_hash
+    png = page_png(app.ctx.blobs.get(digest), n, app.ctx.ocr_options)
+    return Response(png, media_type="image/png")
 
 
 @router.get("/items/{item_id}/pages/{n}")
