@@ -17,20 +17,22 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 import pipeline
 from errors import Forbidden, NotFound
+from intake.checks import ground
 from intake.html import html_to_text
 from letters.dispatch import Sent, delivery, dispatch_draft
 from letters.drafting import PlannedDraft, letter_context, plan_drafts
 from review.auth import Staff
 from review.models import Role
 from store.db import transaction
-from store.deadlines import MAX_EXTENSION_DAYS
-from store.models import Appeal, Draft, utcnow
+from store.deadlines import MAX_EXTENSION_DAYS, compute_deadlines
+from store.models import Appeal, Draft, ItemState, utcnow
 from store.registration import audit
 
 APPLICANT_FIELDS = ("surname", "name", "patronymic", "postcode", "postal_address", "email", "phone")
@@ -49,7 +51,9 @@ def _appeal(s: Session, appeal_id: int, lock: bool = False) -> Appeal:
     query = (
         sa.select(Appeal)
         .where(Appeal.id == appeal_id)
-        .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
+        .options(
+            selectinload(Appeal.applicant), selectinload(Appeal.drafts), selectinload(Appeal.items)
+        )
     )
     appeal = s.scalar(query.with_for_update(of=Appeal) if lock else query)
     if appeal is None:
@@ -223,7 +227,7 @@ def _refresh_grounds(appeal: Appeal) -> list[str]:
     present = {g["code"] for g in grounds}
     for code, needed in wanted.items():
         if needed and code not in present:
-            grounds.append({"code": code, "citation": "59-FZ Art. 11 p.1", "evidence": "corrected"})
+            grounds.append(ground_record(code, "after a correction"))
     appeal.findings = {**appeal.findings, "grounds": grounds}
     return [g["code"] for g in grounds]
 
@@ -260,6 +264,78 @@ def correct_field(
             grounds_after=after,
         )
     pipeline.draft(ctx, appeal_id)
+
+
+# --- transcription (LAW.md: `illegible` from OCR alone is never final) -------------
+
+
+def transcribe(
+    ctx: pipeline.Context, appeal_id: int, text: str, actor: Staff, illegible: bool = False
+) -> None:
+    """A person types the text of a scan OCR could not read, or confirms that it cannot
+    be read; the appeal is then judged again on that text and drafted."""
+    require(actor, Role.clerk)
+    if not illegible and not text.strip():
+        raise Forbidden("type the letter's text, or confirm that it cannot be read")
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        if appeal.status != "needs_transcription":
+            raise Forbidden(f"appeal {appeal.reg_number} does not wait for transcription")
+        item = appeal.items[0]
+        if illegible:
+            grounds = [
+                *appeal.findings.get("grounds", []),
+                ground_record("illegible", f"confirmed by {actor.name}"),
+            ]
+            appeal.findings = {**appeal.findings, "grounds": grounds}
+        else:
+            item.text = text.replace("\r\n", "\n").strip()
+            _rejudge(ctx, appeal, pipeline.judge(ctx, item, len(item.attachments)))
+        _redeadline(ctx, appeal)
+        appeal.status = "registered"
+        item.state = ItemState.registered
+        audit(
+            s,
+            "transcribed",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            item_id=item.id,
+            illegible=illegible,
+            grounds=appeal.grounds,
+        )
+    pipeline.draft(ctx, appeal_id)
+
+
+def ground_record(code: str, evidence: str) -> dict[str, str]:
+    found = ground(code, evidence)
+    return {"code": found.code, "citation": found.citation, "evidence": found.evidence}
+
+
+def _rejudge(ctx: pipeline.Context, appeal: Appeal, j: pipeline.Judgement) -> None:
+    person = appeal.applicant
+    for name in APPLICANT_FIELDS:
+        setattr(person, name, getattr(j.fields, name))
+    appeal.kind, appeal.category = j.kind, j.category
+    appeal.department = ctx.settings.departments.get(j.category)
+    appeal.account, appeal.contract = j.fields.account, j.fields.contract
+    appeal.findings = {**j.findings, "gender": j.fields.gender}
+
+
+def _redeadline(ctx: pipeline.Context, appeal: Appeal) -> None:
+    tz = ZoneInfo(ctx.settings.org.timezone)
+    terms = compute_deadlines(
+        ctx.calendar,
+        regime=appeal.regime,
+        kind=appeal.kind,
+        received=appeal.received_at.astimezone(tz).date(),
+        registered=appeal.registered_at.astimezone(tz).date(),
+        grounds=appeal.grounds,
+    )
+    appeal.answer_by, appeal.notice_by, appeal.control = (
+        terms.answer_by,
+        terms.notice_by,
+        terms.control,
+    )
 
 
 # --- the claim workflow (LAW.md, «Workflow of a claim») ---------------------------

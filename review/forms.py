@@ -29,6 +29,14 @@ def correct(appeal_id: int, staff: Actor, app: App, field: Text, value: Text = "
     return back(f"/appeals/{appeal_id}")
 
 
+@router.post("/appeals/{appeal_id}/transcribe")
+def transcribe(
+    appeal_id: int, staff: Actor, app: App, text: Text = "", illegible: Text = ""
+) -> Response:
+    actions.transcribe(app.ctx, appeal_id, text, staff, illegible=bool(illegible))
+    return back(f"/appeals/{appeal_id}")
+
+
 @router.post("/appeals/{appeal_id}/assign")
 def assign(
     appeal_id: int, staff: Actor, app: App, department: Text = "", assignee: Text = ""
