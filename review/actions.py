@@ -112,6 +112,33 @@ def _render(ctx: pipeline.Context, appeal: Appeal, draft: Draft, text: str | Non
     return ctx.renderer.pdf(ctx.renderer.html(template, appeal.regime, context))
 
 
+def _save_pdf(
+    ctx: pipeline.Context, reg_number: str, kind: str, version: int, pdf: bytes
+) -> tuple[Path, str]:
+    """The PDF beside the appeal's other drafts (as the pipeline files them), and in blobs."""
+    path = pipeline._draft_path(ctx, reg_number, kind).with_name(f"{kind}-v{version}.pdf")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf)
+    return path, ctx.blobs.put(pdf)
+
+
+def _new_draft(s: Session, template: Draft, path: Path, digest: str, text: str | None) -> Draft:
+    """Insert the next version of ``template``'s letter; audit follows by the caller."""
+    row = Draft(
+        appeal_id=template.appeal_id,
+        type=template.type,
+        ground=template.ground,
+        version=template.version,
+        status=OPEN_DRAFT,
+        pdf_path=str(path),
+        pdf_hash=digest,
+        text=text,
+    )
+    s.add(row)
+    s.flush()
+    return row
+
+
 def _new_version(
     ctx: pipeline.Context, draft_id: int, text: str | None, actor: Staff, action: str
 ) -> int:
@@ -122,28 +149,14 @@ def _new_version(
             raise Forbidden(f"draft {draft_id} is {old.status}, not the open version")
         version = old.version
     pdf = _render(ctx, appeal, old, text)
-    digest = ctx.blobs.put(pdf)
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in appeal.reg_number)
-    path = Path(ctx.settings.drafts_dir / safe / f"{old.type}-v{version + 1}.pdf")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
+    path, digest = _save_pdf(ctx, appeal.reg_number, old.type, version + 1, pdf)
     with transaction(ctx.db) as s:
         old = _draft(s, draft_id, lock=True)
         if old.version != version or old.status not in (OPEN_DRAFT, "returned"):
             raise Forbidden(f"draft {draft_id} changed meanwhile; reload it")
         old.status = "superseded"
-        new = Draft(
-            appeal_id=old.appeal_id,
-            type=old.type,
-            ground=old.ground,
-            version=version + 1,
-            status=OPEN_DRAFT,
-            pdf_path=str(path),
-            pdf_hash=digest,
-            text=text,
-        )
-        s.add(new)
-        s.flush()
+        spec = Draft(appeal_id=old.appeal_id, type=old.type, ground=old.ground, version=version + 1)
+        new = _new_draft(s, spec, path, digest, text)
         audit(
             s,
             action,
@@ -415,27 +428,14 @@ def extend(ctx: pipeline.Context, appeal_id: int, days: int, reason: str, actor:
     heading = EXTRA_HEADINGS["extension"]
     context.update(heading=heading, title=heading, paragraphs=text.splitlines())
     pdf = ctx.renderer.pdf(ctx.renderer.html("edited", appeal.regime, context))
-    digest = ctx.blobs.put(pdf)
-    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in appeal.reg_number)
-    path = ctx.settings.drafts_dir / safe / "extension-v1.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pdf)
+    path, digest = _save_pdf(ctx, appeal.reg_number, "extension", 1, pdf)
     with transaction(ctx.db) as s:
         appeal = _appeal(s, appeal_id, lock=True)
         if appeal.extended_to is not None:
             raise Forbidden("the answer term can be extended once")
         appeal.extended_to = new_term
-        row = Draft(
-            appeal_id=appeal_id,
-            type="extension",
-            version=1,
-            status=OPEN_DRAFT,
-            pdf_path=str(path),
-            pdf_hash=digest,
-            text=text,
-        )
-        s.add(row)
-        s.flush()
+        spec = Draft(appeal_id=appeal_id, type="extension", ground=None, version=1)
+        row = _new_draft(s, spec, path, digest, text)
         audit(
             s,
             "extended",

@@ -7,10 +7,10 @@ token ``GET /api/me`` returns).  Errors are ``{"detail": ...}`` with 401
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 
@@ -58,13 +58,10 @@ def me(staff: Viewer, app: App) -> dict[str, str]:
 def list_appeals(
     staff: Viewer,
     app: App,
-    status: str = "waiting",
-    category: str = "",
-    department: str = "",
-    deadline: str = "",
+    filters: Annotated[Filters, Depends()],
 ) -> list[dict[str, Any]]:
     with transaction(app.ctx.db) as s:
-        rows = queue(s, app.ctx.today(), Filters(status, category, department, deadline))
+        rows = queue(s, app.ctx.today(), filters)
     return [r.as_dict() for r in rows]
 
 

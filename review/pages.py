@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +16,7 @@ from review import actions, forms
 from review.auth import check_password, close_session, csrf_ok, csrf_token, open_session
 from review.queue import Filters, queue
 from review.scans import page_count, page_png
-from review.web import LOGIN_COOKIE, SESSION_COOKIE, Actor, App, Viewer, page, state
+from review.web import LOGIN_COOKIE, SESSION_COOKIE, Actor, App, AppState, Viewer, page, state
 from store.db import transaction
 from store.models import Appeal, Attachment, Draft, Event, InboundItem
 
@@ -91,12 +91,8 @@ def queue_page(
     request: Request,
     staff: Viewer,
     app: App,
-    status: str = "waiting",
-    category: str = "",
-    department: str = "",
-    deadline: str = "",
+    filters: Annotated[Filters, Depends()],
 ) -> HTMLResponse:
-    filters = Filters(status, category, department, deadline)
     with transaction(app.ctx.db) as s:
         rows = queue(s, app.ctx.today(), filters)
     return page(
@@ -167,13 +163,17 @@ def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTML
     )
 
 
-@router.get("/drafts/{draft_id}/pdf")
-def draft_pdf(draft_id: int, staff: Viewer, app: App) -> Response:
+def _pdf_hash(app: AppState, draft_id: int) -> str:
     with transaction(app.ctx.db) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
             raise NotFound(f"no draft with id {draft_id}")
-        digest = draft.pdf_hash
+        return draft.pdf_hash
+
+
+@router.get("/drafts/{draft_id}/pdf")
+def draft_pdf(draft_id: int, staff: Viewer, app: App) -> Response:
+    digest = _pdf_hash(app, draft_id)
     return Response(
         app.ctx.blobs.get(digest),
         media_type="application/pdf",
@@ -184,11 +184,7 @@ def draft_pdf(draft_id: int, staff: Viewer, app: App) -> Response:
 @router.get("/drafts/{draft_id}/pages/{n}")
 def draft_page_image(draft_id: int, n: int, staff: Viewer, app: App) -> Response:
     """The letter's pages as images, for browsers that show no PDF inline."""
-    with transaction(app.ctx.db) as s:
-        draft = s.get(Draft, draft_id)
-        if draft is None:
-            raise NotFound(f"no draft with id {draft_id}")
-        digest = draft.pdf_hash
+    digest = _pdf_hash(app, draft_id)
     png = page_png(app.ctx.blobs.get(digest), n, app.ctx.ocr_options)
     return Response(png, media_type="image/png")
 

@@ -24,6 +24,8 @@ DUE_SOON_DAYS = 3
 
 @dataclass(frozen=True)
 class Filters:
+    """The queue's filters; also the query parameters of the pages and the API."""
+
     status: str = "waiting"  # "waiting", "all", or one appeal status
     category: str = ""
     department: str = ""
