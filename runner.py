@@ -231,7 +231,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
         if isinstance(value, dict):
             print(f"[{name}] {help_text}")
         else:
-            shown = "***" if name in ("db_url", "mail_url") and "@" in str(value) else value
+            secret = name in ("db_url", "mail_url") and "@" in str(value)
+            shown = "***" if secret or (name == "smtp.password" and value) else value
             print(f"  {name} = {json.dumps(shown, ensure_ascii=False)}\n      {help_text}")
     return ExitCode.ok
 
