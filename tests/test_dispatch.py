@@ -55,7 +55,9 @@ def test_approved_letter_goes_out_threaded_with_its_pdf(ctx: Context) -> None:
     assert "Иванов" not in details and "user1@mail.example" not in details
 
 
-def test_a_failed_send_stays_approved_and_is_retried_with_the_same_id(ctx: Context) -> None:
+def test_a_failed_send_stays_approved_and_is_retried_with_the_same_id(
+    ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
     approver = make_user(ctx, "anna", "approver")
     draft = open_draft(ctx, appeal(ctx, 2))
     use_smtp(ctx, free_port())  # nothing listens there
@@ -63,6 +65,7 @@ def test_a_failed_send_stays_approved_and_is_retried_with_the_same_id(ctx: Conte
     assert sent is not None and sent.outcome == "failed"
     row = draft_row(ctx, draft.id)
     assert row.status == "approved" and row.attempts == 1 and row.last_error
+    assert "sending failed" in caplog.text and "user2@" not in caplog.text  # no personal data
     first_id = row.message_id
     with smtp_server() as (port, mailbox):
         use_smtp(ctx, port)
