@@ -13,6 +13,8 @@ The tree::
     │   └── OcrError             Tesseract failed on a page
     ├── RenderError              a letter could not be rendered to PDF
     ├── DraftStateError          a draft cannot be edited or approved in its state
+    ├── DispatchError            an approved letter could not be sent (it stays approved)
+    ├── Forbidden                the person's role may not do this, or the state forbids it
     ├── NotFound                 a registration number or item that does not exist
     └── MailServerError          the IMAP server cannot be reached or refuses the login
 
@@ -36,6 +38,8 @@ class ExitCode(enum.IntEnum):
     not_found = 7
     conflict = 8
     mail_server = 9
+    dispatch = 10
+    forbidden = 11
     internal = 15
 
 
@@ -93,3 +97,13 @@ class NotFound(PismoError):
 
 class MailServerError(PismoError):
     exit_code = ExitCode.mail_server
+
+
+class DispatchError(PismoError):
+    exit_code = ExitCode.dispatch
+
+
+class Forbidden(PismoError):
+    """Not allowed: a role below the one an action needs, or a letter in the wrong state."""
+
+    exit_code = ExitCode.forbidden

@@ -25,6 +25,7 @@ from intake.sources import expand_paths, folder_files, maildir_path, read_file, 
 from letters import cli as letters_cli
 from ops import configure_logging
 from pipeline import Context, Outcome, advance, process
+from review import cli as review_cli
 from store import db
 from store.export import export_items, item_record
 from store.models import Appeal, InboundItem, ItemState
@@ -343,7 +344,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
         if isinstance(value, dict):
             print(f"[{name}] {help_text}")
         else:
-            shown = "***" if name in ("db_url", "mail_url") and "@" in str(value) else value
+            secret = name in ("db_url", "mail_url") and "@" in str(value)
+            shown = "***" if secret or (name == "smtp.password" and value) else value
             print(f"  {name} = {json.dumps(shown, ensure_ascii=False)}\n      {help_text}")
     return ExitCode.ok
 
@@ -427,6 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = db_sub.add_parser("upgrade", help="Apply migrations.", description="Apply migrations.")
     up.set_defaults(func=cmd_db_upgrade)
+    review_cli.register(sub)
     return parser
 
 

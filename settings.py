@@ -217,6 +217,39 @@ def _other_bodies() -> list[OtherBody]:
     ]
 
 
+class SmtpSettings(BaseModel):
+    host: str = Field(
+        "",
+        description="SMTP server approved e-mail letters go out through; "
+        "empty means e-mail dispatch is off and letters wait.",
+    )
+    port: int = Field(587, gt=0, lt=65536, description="SMTP server port.")
+    starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
+    user: str = Field("", description="SMTP login; empty means no authentication.")
+    password: str = Field("", description="SMTP password (prefer PISMO_SMTP__PASSWORD).")
+    from_address: str = Field(
+        "", description="From address of outgoing letters; empty means org.email."
+    )
+    timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")
+    max_attempts: int = Field(
+        5, gt=0, description="Sending attempts per letter before it waits for a person."
+    )
+
+
+class ReviewSettings(BaseModel):
+    session_minutes: int = Field(
+        480, gt=0, description="Minutes a login lasts in the review app before it expires."
+    )
+    secret_key_file: Path | None = Field(
+        None,
+        description="File with the key that signs CSRF tokens; created (mode 0600) if "
+        "missing; empty means data_dir/review-secret.key.",
+    )
+    secure_cookies: bool = Field(
+        False, description="Send the session cookie over HTTPS only (set behind TLS)."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="PISMO_", env_nested_delimiter="__", extra="forbid"
@@ -268,6 +301,12 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(
         default_factory=WorkerSettings, description="Queued workers (PostgreSQL only)."
     )
+    smtp: SmtpSettings = Field(
+        default_factory=SmtpSettings, description="Outgoing e-mail for approved letters."
+    )
+    review: ReviewSettings = Field(
+        default_factory=ReviewSettings, description="The review web app (`pismo review`)."
+    )
     departments: dict[str, str] = Field(
         default_factory=lambda: {
             "billing": "Расчётный отдел",
@@ -318,6 +357,14 @@ class Settings(BaseSettings):
     @property
     def drafts_dir(self) -> Path:
         return self.data_dir / "drafts"
+
+    @property
+    def secret_key_path(self) -> Path:
+        return self.review.secret_key_file or self.data_dir / "review-secret.key"
+
+    @property
+    def print_dir(self) -> Path:
+        return self.data_dir / "print"
 
     @property
     def scan_folder(self) -> Path:

@@ -33,6 +33,7 @@ from store.registration import OUTGOING, audit, next_number
 from store.search import index_appeal
 
 EDITABLE = "draft"
+RETURNED = "returned"  # sent back by the approver with a comment: edited into a new version
 
 
 def _appeal(s: Session, appeal_id: int) -> Appeal:
@@ -113,21 +114,25 @@ def create_draft(
 def edit_draft(
     ctx: Context,
     draft_id: int,
-    new_text: str,
+    new_text: str | None,
     actor: str,
     inputs: LetterInputs | None = None,
 ) -> int:
-    """Store staff's new text as the next version, re-rendered; returns the new draft's id."""
+    """Store staff's new text as the next version, re-rendered; returns the new draft's id.
+
+    ``new_text=None`` keeps the text: a re-render after the appeal's fields were corrected.
+    """
     with transaction(ctx.db) as s:
         old = s.get(Draft, draft_id, with_for_update=True)
         if old is None:
             raise NotFound(f"no draft {draft_id}")
-        if old.status != EDITABLE:
+        if old.status not in (EDITABLE, RETURNED):
             raise DraftStateError(
                 f"draft {draft_id} is {old.status}; edit its latest version instead"
             )
         appeal = _appeal(s, old.appeal_id)
         base = inputs or LetterInputs.from_dict(old.inputs)
+        new_text = base.body if new_text is None else new_text
         new_inputs = replace(base, body=new_text)
         plan = _plan(old.type, old.ground)
         row = Draft(

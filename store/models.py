@@ -158,6 +158,12 @@ class Appeal(Base):
     # The answer (migration 0006): set by the review and letters flows; reports count them.
     outcome: Mapped[str | None] = mapped_column(sa.String(16))  # see store.reports.OUTCOMES
     answered_at: Mapped[dt.datetime | None]
+    # The claim workflow (migration 0007_review): who handles it, what was decided.
+    assignee: Mapped[str | None] = mapped_column(sa.String(128), index=True)
+    decision: Mapped[str | None] = mapped_column(sa.String(16))  # founded/unfounded/partly
+    measures: Mapped[str | None] = mapped_column(sa.Text)
+    review_round: Mapped[int] = mapped_column(default=1)  # 2 after the sender disputes
+    extended_to: Mapped[dt.date | None]  # 59-FZ Art. 12 p.2, once
 
     applicant: Mapped[Applicant] = relationship()
     items: Mapped[list[InboundItem]] = relationship(
@@ -189,6 +195,14 @@ class Draft(Base):
     out_number: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     out_date: Mapped[dt.date | None]
     approved_by: Mapped[str | None] = mapped_column(sa.String(128))
+    # Review and dispatch (migration 0007_review).
+    comment: Mapped[str | None] = mapped_column(sa.Text)  # why it was returned
+    approved_at: Mapped[dt.datetime | None]
+    message_id: Mapped[str | None] = mapped_column(sa.String(998), index=True)
+    sent_at: Mapped[dt.datetime | None]
+    sent_via: Mapped[str | None] = mapped_column(sa.String(16))  # email / post
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
 
     appeal: Mapped[Appeal] = relationship(back_populates="drafts")
 

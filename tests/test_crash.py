@@ -30,12 +30,20 @@ LETTERS = 80
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    """The process's stderr goes to a file in the data folder, for the failure message."""
+    log = (Path(env["PISMO_DATA_DIR"]) / "stderr.log").open("ab")
     return subprocess.Popen(
         [sys.executable, str(REPO / "runner.py"), *args],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
+
+
+def stopped_cleanly(proc: subprocess.Popen[bytes], env: dict[str, str]) -> None:
+    code = proc.wait(timeout=120)
+    log = (Path(env["PISMO_DATA_DIR"]) / "stderr.log").read_text(errors="replace")
+    assert code == 0, f"exit {code} after SIGTERM:\n{log[-4000:]}"
 
 
 def drop_letters(folder: Path, count: int = LETTERS) -> None:
@@ -100,7 +108,7 @@ def test_killed_daemon_on_sqlite_loses_and_doubles_nothing(env: dict[str, str]) 
         wait_until(url, LETTERS)
     finally:
         procs[0].send_signal(signal.SIGTERM)
-    assert procs[0].wait(timeout=120) == 0  # a graceful stop
+    stopped_cleanly(procs[0], env)
     assert_each_letter_once(url)
 
 
@@ -130,7 +138,7 @@ def test_killed_workers_on_postgresql_lose_and_double_nothing(
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
-            assert proc.wait(timeout=60) == 0  # a graceful stop
+            stopped_cleanly(proc, env)
     assert_each_letter_once(pg_url)
     with db.transaction(pg_url) as s:
         stuck = s.execute(

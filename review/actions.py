@@ -1,0 +1,341 @@
+"""What staff do to appeals and drafts, as plain functions: the one door for the
+web pages, the JSON API and the CLI.
+
+Every action checks the actor's role, changes the store in one transaction
+and writes an audit line with the actor's name.  PDFs are rendered outside
+any transaction; the write that stores a new version checks that nobody made
+another version meanwhile.
+
+Draft versions: an edit or a re-render makes version n+1 (status ``draft``)
+and marks version n ``superseded``, so the history of a letter stays whole.
+Only the newest version can be approved.  (Issue 12 brings the letters
+engine's own ``edit_draft``; these functions are the place to call it.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+import pipeline
+from errors import Forbidden, NotFound
+from intake.checks import ground
+from letters import workflow as letters_workflow
+from letters.dispatch import Sent, dispatch_draft
+from letters.drafting import LetterInputs, plan_drafts
+from review.auth import Staff
+from review.models import Role
+from store.db import transaction
+from store.deadlines import MAX_EXTENSION_DAYS, compute_deadlines
+from store.models import Appeal, Draft, ItemState, utcnow
+from store.registration import audit
+
+APPLICANT_FIELDS = ("surname", "name", "patronymic", "postcode", "postal_address", "email", "phone")
+APPEAL_FIELDS = ("account", "contract")
+EDITABLE_FIELDS = APPLICANT_FIELDS + APPEAL_FIELDS
+DECISIONS = ("founded", "unfounded", "partly")
+OPEN_DRAFT = "draft"
+
+
+def require(actor: Staff, role: Role) -> None:
+    if not actor.may(role):
+        raise Forbidden(f"{actor.name} ({actor.role.value}) may not do this: needs {role.value}")
+
+
+def _appeal(s: Session, appeal_id: int, lock: bool = False) -> Appeal:
+    query = (
+        sa.select(Appeal)
+        .where(Appeal.id == appeal_id)
+        .options(
+            selectinload(Appeal.applicant), selectinload(Appeal.drafts), selectinload(Appeal.items)
+        )
+    )
+    appeal = s.scalar(query.with_for_update(of=Appeal) if lock else query)
+    if appeal is None:
+        raise NotFound(f"no appeal with id {appeal_id}")
+    return appeal
+
+
+def _draft(s: Session, draft_id: int, lock: bool = False) -> Draft:
+    draft = s.get(Draft, draft_id, with_for_update=lock)
+    if draft is None:
+        raise NotFound(f"no draft with id {draft_id}")
+    return draft
+
+
+def _latest(draft: Draft) -> bool:
+    return all(d.version <= draft.version for d in draft.appeal.drafts if d.type == draft.type)
+
+
+# --- drafts: the letters engine's versions, behind the role checks ----------------
+
+
+def body_text(ctx: pipeline.Context, draft_id: int) -> str:
+    """Staff's own part of the letter (the statutory parts are not theirs to edit)."""
+    with transaction(ctx.db) as s:
+        return _draft(s, draft_id).body or ""
+
+
+def rerender_draft(ctx: pipeline.Context, draft_id: int, actor: Staff) -> int:
+    """A new version from the appeal's current fields (after a correction); its id."""
+    require(actor, Role.clerk)
+    return letters_workflow.edit_draft(ctx, draft_id, None, actor.name)
+
+
+def edit_draft(ctx: pipeline.Context, draft_id: int, new_text: str, actor: Staff) -> int:
+    require(actor, Role.clerk)
+    if not new_text.strip():
+        raise Forbidden("a letter needs some text")
+    return letters_workflow.edit_draft(ctx, draft_id, new_text.replace("\r\n", "\n"), actor.name)
+
+
+# --- approval --------------------------------------------------------------------
+
+
+def approve_draft(
+    ctx: pipeline.Context, draft_id: int, actor: Staff, send: bool = True
+) -> Sent | None:
+    """Approve the open version: its outgoing number and final PDF; an e-mail letter goes
+    out at once (a failure is retried by ``pismo dispatch``), a paper one waits for the
+    day's print batch."""
+    require(actor, Role.approver)
+    with transaction(ctx.db) as s:
+        if not _latest(_draft(s, draft_id)):
+            raise Forbidden(f"draft {draft_id} is not the newest version")
+    letters_workflow.approve_draft(ctx, draft_id, actor.name)  # audited there
+    with transaction(ctx.db) as s:
+        draft = _draft(s, draft_id, lock=True)
+        draft.approved_at = utcnow()
+        draft.comment = None
+    return dispatch_draft(ctx, draft_id, actor.name) if send else None
+
+
+def return_draft(ctx: pipeline.Context, draft_id: int, comment: str, actor: Staff) -> None:
+    require(actor, Role.approver)
+    if not comment.strip():
+        raise Forbidden("say why the draft goes back")
+    with transaction(ctx.db) as s:
+        draft = _draft(s, draft_id, lock=True)
+        if draft.status != OPEN_DRAFT:
+            raise Forbidden(f"draft {draft_id} is {draft.status}")
+        draft.status = "returned"
+        draft.comment = comment.strip()
+        audit(s, "returned", actor=actor.name, appeal_id=draft.appeal_id, draft_id=draft_id)
+
+
+# --- fields ------------------------------------------------------------------------
+
+
+def _refresh_grounds(appeal: Appeal) -> list[str]:
+    """Grounds that follow from the corrected fields (LAW.md, Art. 11 p.1)."""
+    person = appeal.applicant
+    wanted = {
+        "no-surname": not person.surname,
+        "no-postal-address": (appeal.channel == "post" or appeal.wants_paper_reply)
+        and not person.postal_address,
+    }
+    grounds = [g for g in appeal.findings.get("grounds", []) if wanted.get(g["code"], True)]
+    present = {g["code"] for g in grounds}
+    for code, needed in wanted.items():
+        if needed and code not in present:
+            grounds.append(ground_record(code, "after a correction"))
+    appeal.findings = {**appeal.findings, "grounds": grounds}
+    return [g["code"] for g in grounds]
+
+
+def correct_field(
+    ctx: pipeline.Context, appeal_id: int, field: str, value: str, actor: Staff
+) -> None:
+    """Fix what reading got wrong; the grounds that depend on it follow, and a letter
+    the new grounds call for is drafted (the old one is superseded)."""
+    require(actor, Role.clerk)
+    if field not in EDITABLE_FIELDS:
+        raise Forbidden(f"{field} is not a correctable field")
+    cleaned: str | None = " ".join(value.split()) or None
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        target: Any = appeal.applicant if field in APPLICANT_FIELDS else appeal
+        if getattr(target, field) == cleaned:
+            return
+        setattr(target, field, cleaned)
+        before = appeal.grounds
+        after = _refresh_grounds(appeal)
+        wanted = {p.type for p in plan_drafts(appeal)}
+        for d in appeal.drafts:
+            if d.type not in wanted and d.status in (OPEN_DRAFT, "returned"):
+                d.status = "superseded"
+        # The value is personal data: the audit keeps the field's name only.
+        audit(
+            s,
+            "corrected",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            field=field,
+            grounds_before=before,
+            grounds_after=after,
+        )
+    pipeline.draft(ctx, appeal_id)
+
+
+# --- transcription (LAW.md: `illegible` from OCR alone is never final) -------------
+
+
+def transcribe(
+    ctx: pipeline.Context, appeal_id: int, text: str, actor: Staff, illegible: bool = False
+) -> None:
+    """A person types the text of a scan OCR could not read, or confirms that it cannot
+    be read; the appeal is then judged again on that text and drafted."""
+    require(actor, Role.clerk)
+    if not illegible and not text.strip():
+        raise Forbidden("type the letter's text, or confirm that it cannot be read")
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        if appeal.status != "needs_transcription":
+            raise Forbidden(f"appeal {appeal.reg_number} does not wait for transcription")
+        item = appeal.items[0]
+        if illegible:
+            grounds = [
+                *appeal.findings.get("grounds", []),
+                ground_record("illegible", f"confirmed by {actor.name}"),
+            ]
+            appeal.findings = {**appeal.findings, "grounds": grounds}
+        else:
+            item.text = text.replace("\r\n", "\n").strip()
+            _rejudge(ctx, appeal, pipeline.judge(ctx, item, len(item.attachments)))
+        _redeadline(ctx, appeal)
+        appeal.status = "registered"
+        item.state = ItemState.registered
+        audit(
+            s,
+            "transcribed",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            item_id=item.id,
+            illegible=illegible,
+            grounds=appeal.grounds,
+        )
+    pipeline.draft(ctx, appeal_id)
+
+
+def ground_record(code: str, evidence: str) -> dict[str, str]:
+    found = ground(code, evidence)
+    return {"code": found.code, "citation": found.citation, "evidence": found.evidence}
+
+
+def _rejudge(ctx: pipeline.Context, appeal: Appeal, j: pipeline.Judgement) -> None:
+    person = appeal.applicant
+    for name in APPLICANT_FIELDS:
+        setattr(person, name, getattr(j.fields, name))
+    appeal.kind, appeal.category = j.kind, j.category
+    appeal.department = ctx.settings.departments.get(j.category)
+    appeal.account, appeal.contract = j.fields.account, j.fields.contract
+    appeal.findings = {**j.findings, "gender": j.fields.gender}
+
+
+def _redeadline(ctx: pipeline.Context, appeal: Appeal) -> None:
+    tz = ZoneInfo(ctx.settings.org.timezone)
+    terms = compute_deadlines(
+        ctx.calendar,
+        regime=appeal.regime,
+        kind=appeal.kind,
+        received=appeal.received_at.astimezone(tz).date(),
+        registered=appeal.registered_at.astimezone(tz).date(),
+        grounds=appeal.grounds,
+    )
+    appeal.answer_by, appeal.notice_by, appeal.control = (
+        terms.answer_by,
+        terms.notice_by,
+        terms.control,
+    )
+
+
+# --- the claim workflow (LAW.md, «Workflow of a claim») ---------------------------
+
+
+def assign(
+    ctx: pipeline.Context, appeal_id: int, department: str, assignee: str, actor: Staff
+) -> None:
+    require(actor, Role.approver)
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        appeal.department = department.strip() or appeal.department
+        appeal.assignee = assignee.strip() or None
+        audit(
+            s,
+            "assigned",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            department=appeal.department,
+            assignee=appeal.assignee,
+        )
+
+
+def decide(
+    ctx: pipeline.Context, appeal_id: int, decision: str, measures: str, actor: Staff
+) -> None:
+    require(actor, Role.approver)
+    if decision not in DECISIONS:
+        raise Forbidden(f"decision must be one of {', '.join(DECISIONS)}")
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        appeal.decision = decision
+        appeal.measures = measures.strip() or None
+        appeal.status = "decided"
+        audit(
+            s,
+            "decided",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            decision=decision,
+            round=appeal.review_round,
+        )
+
+
+def dispute(ctx: pipeline.Context, appeal_id: int, actor: Staff) -> None:
+    """The sender disputes the decision: a second review, once."""
+    require(actor, Role.clerk)
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        if appeal.decision is None or appeal.review_round >= 2:
+            raise Forbidden("a second review follows a first decision, and only once")
+        audit(s, "disputed", actor=actor.name, appeal_id=appeal_id, previous=appeal.decision)
+        appeal.review_round = 2
+        appeal.decision = None
+        appeal.status = "second_review"
+
+
+def extend(ctx: pipeline.Context, appeal_id: int, days: int, reason: str, actor: Staff) -> int:
+    """59-FZ Art. 12 p.2: once, by at most 30 days, with a notice to the sender (drafted
+    here for approval like any letter); returns the notice's draft id."""
+    require(actor, Role.approver)
+    if not 0 < days <= MAX_EXTENSION_DAYS:
+        raise Forbidden(f"an extension is 1 to {MAX_EXTENSION_DAYS} days")
+    with transaction(ctx.db) as s:
+        appeal = _appeal(s, appeal_id, lock=True)
+        if appeal.extended_to is not None or appeal.answer_by is None:
+            raise Forbidden("the answer term can be extended once")
+        new_term = ctx.calendar.calendar_term(appeal.answer_by, days)
+        appeal.extended_to = new_term
+        audit(
+            s,
+            "extended",
+            actor=actor.name,
+            appeal_id=appeal_id,
+            days=days,
+            until=new_term.isoformat(),
+        )
+    inputs = LetterInputs(extended_to=new_term, reason=reason.strip() or None)
+    return letters_workflow.create_draft(
+        ctx, appeal_id, "extension", inputs=inputs, actor=actor.name
+    )
+
+
+def due_date(appeal: Appeal) -> dt.date | None:
+    """The nearest legal term still running: a notice's, else the (extended) answer's."""
+    if appeal.notice_by and any(d.type == "notice" and d.status != "sent" for d in appeal.drafts):
+        return appeal.notice_by
+    return appeal.extended_to or appeal.answer_by

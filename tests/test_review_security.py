@@ -1,0 +1,119 @@
+"""The review app refuses what it must: no login, wrong role, missing CSRF token,
+expired session; and shows a citizen's letter as text, never as markup."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from pipeline import Context
+from review.app import create_app
+from review.models import WebSession
+from store.db import transaction
+from store.models import Draft
+from tests.review_helpers import PASSWORD, appeal, logged_in, make_user, open_draft
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def draft_id(ctx: Context) -> int:
+    make_user(ctx, "kate", "clerk")
+    make_user(ctx, "anna", "approver")
+    return open_draft(ctx, appeal(ctx, 1)).id
+
+
+def status_of(ctx: Context, draft_id: int) -> str:
+    with transaction(ctx.db) as s:
+        return s.get_one(Draft, draft_id).status
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_nothing_without_login(ctx: Context, draft_id: int) -> None:
+    client = TestClient(create_app(ctx))
+    for path in ("/", "/appeals/1", f"/drafts/{draft_id}", f"/drafts/{draft_id}/pdf", "/users"):
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/login", path
+    assert client.get("/api/appeals").status_code == 401
+    assert client.post(f"/api/drafts/{draft_id}/approve").status_code == 401
+    assert client.post(f"/drafts/{draft_id}/approve", data={"csrf": "x"}).status_code == 200
+    assert status_of(ctx, draft_id) == "draft"  # the POST above only reached the login page
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_wrong_password_and_forged_login_are_refused(ctx: Context, draft_id: int) -> None:
+    client = TestClient(create_app(ctx))
+    form = client.get("/login").text
+    token = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert token
+    wrong = {"name": "anna", "password": "guess-guess", "csrf": token.group(1)}
+    assert (
+        "error=wrong"
+        in client.post("/login", data=wrong, follow_redirects=False).headers["location"]
+    )
+    forged = {"name": "anna", "password": PASSWORD, "csrf": "0" * 64}
+    assert (
+        "error=expired"
+        in client.post("/login", data=forged, follow_redirects=False).headers["location"]
+    )
+    assert client.get("/api/appeals").status_code == 401
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_clerk_cannot_approve(ctx: Context, draft_id: int) -> None:
+    client, csrf = logged_in(ctx, "kate")
+    assert client.post(f"/drafts/{draft_id}/approve", data={"csrf": csrf}).status_code == 403
+    api = client.post(f"/api/drafts/{draft_id}/approve", headers={"X-CSRF-Token": csrf})
+    assert api.status_code == 403 and "needs approver" in api.json()["detail"]
+    assert client.get("/users").status_code == 403
+    assert status_of(ctx, draft_id) == "draft"
+    # What a clerk may do: correct a field.
+    fixed = client.post(
+        "/appeals/1/fields", data={"csrf": csrf, "field": "patronymic", "value": "Семёнович"}
+    )
+    assert fixed.status_code == 200
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_csrf_is_required_on_every_unsafe_request(ctx: Context, draft_id: int) -> None:
+    client, csrf = logged_in(ctx, "anna")
+    assert client.post(f"/drafts/{draft_id}/approve", data={}).status_code == 403
+    assert client.post(f"/drafts/{draft_id}/approve", data={"csrf": "f" * 64}).status_code == 403
+    assert client.post(f"/api/drafts/{draft_id}/approve").status_code == 403
+    assert client.post("/logout", data={}).status_code == 403
+    _other, other_csrf = logged_in(ctx, "kate")  # a token of another session is no good
+    assert client.post(f"/drafts/{draft_id}/approve", data={"csrf": other_csrf}).status_code == 403
+    assert status_of(ctx, draft_id) == "draft"
+    ok = client.post(f"/api/drafts/{draft_id}/approve", headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200 and status_of(ctx, draft_id) == "approved"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sessions_expire_and_logout_ends_them(ctx: Context, draft_id: int) -> None:
+    client, csrf = logged_in(ctx, "anna")
+    with transaction(ctx.db) as s:
+        s.execute(sa.update(WebSession).values(expires_at=sa.func.current_timestamp()))
+    assert client.get("/api/appeals").status_code == 401
+    client, csrf = logged_in(ctx, "anna")
+    assert client.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    assert client.get("/api/appeals").status_code == 401
+    with transaction(ctx.db) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(WebSession)) == 0
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_html_in_a_letter_is_shown_escaped(ctx: Context) -> None:
+    make_user(ctx, "anna", "approver")
+    evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    appeal_id = appeal(ctx, 2, name=evil)
+    client, _ = logged_in(ctx, "anna")
+    page = client.get(f"/appeals/{appeal_id}")
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "<img src=x" not in page.text
+    assert "&lt;script&gt;alert(" in page.text
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'self'
+    assert "default-src 'self'" in page.headers["content-security-policy"]
