@@ -12,7 +12,8 @@ The tree::
     │   ├── TooLarge             over a size or pixel limit from settings
     │   └── OcrError             Tesseract failed on a page
     ├── RenderError              a letter could not be rendered to PDF
-    └── NotFound                 a registration number or item that does not exist
+    ├── NotFound                 a registration number or item that does not exist
+    └── Conflict                 the item is not in a state the command applies to
 
 An ``InputError`` is about one item: the caller quarantines that item with the
 message as the reason and carries on with the next one.  Anything else stops
@@ -32,6 +33,7 @@ class ExitCode(enum.IntEnum):
     input = 5
     render = 6
     not_found = 7
+    conflict = 8
     internal = 15
 
 
@@ -79,3 +81,7 @@ class RenderError(PismoError):
 
 class NotFound(PismoError):
     exit_code = ExitCode.not_found
+
+
+class Conflict(PismoError):
+    exit_code = ExitCode.conflict

@@ -13,8 +13,11 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -29,6 +32,7 @@ from intake.sources import Incoming
 from letters.drafting import letter_context, plan_drafts
 from letters.render import Renderer
 from ocr.document import DocumentText, OcrOptions, is_pdf, read_document
+from ocr.pool import OcrPool
 from ocr.tesseract import PageText
 from settings import Settings
 from store.blobs import BlobStore
@@ -71,6 +75,15 @@ class Context:
     def ocr_options(self) -> OcrOptions:
         s = self.settings
         return OcrOptions(s.ocr.languages, s.ocr.dpi, s.limits.max_image_pixels, s.limits.max_pages)
+
+    @functools.cached_property
+    def ocr_pool(self) -> OcrPool:
+        return OcrPool(self.settings.ocr.workers)
+
+    def close(self) -> None:
+        """Stop the OCR workers, if any were started."""
+        if "ocr_pool" in self.__dict__:
+            self.ocr_pool.close()
 
     @functools.cached_property
     def known(self) -> Known:
@@ -149,7 +162,7 @@ class Reading:
 def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     """The text of an item: a mail's body plus its scanned attachments, or a scan's OCR."""
     if channel is Channel.post:
-        document = read_document(data, ctx.ocr_options)
+        document = read_document(data, ctx.ocr_options, ctx.ocr_pool.read_pages)
         return Reading(text=document.text, ocr=document)
     message = parse_message(data)
     texts = [message.text]
@@ -157,7 +170,7 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     for attachment in message.attachments:
         is_scan = attachment.content_type.startswith(SCAN_TYPES) or is_pdf(attachment.data)
         if message.noise is None and is_scan:
-            document = read_document(attachment.data, ctx.ocr_options)
+            document = read_document(attachment.data, ctx.ocr_options, ctx.ocr_pool.read_pages)
             texts.append(f"[Вложение: {attachment.filename}]\n{document.text}")
             pages.extend(document.pages)
     ocr = DocumentText(tuple(pages), from_text_layer=False) if pages else None
@@ -174,7 +187,7 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     )
 
 
-def _ocr_summary(ocr: DocumentText | None) -> dict[str, object] | None:
+def _ocr_summary(ocr: DocumentText | None, min_confidence: float) -> dict[str, object] | None:
     if ocr is None or not ocr.pages:
         return None
     return {
@@ -182,19 +195,44 @@ def _ocr_summary(ocr: DocumentText | None) -> dict[str, object] | None:
         "mean_confidence": ocr.mean_confidence,
         "page_confidences": [p.mean_confidence for p in ocr.pages],
         "from_text_layer": ocr.from_text_layer,
+        "low_confidence_pages": ocr.low_confidence_pages(min_confidence),
     }
 
 
 def read(ctx: Context, item_id: int) -> None:
+    read_many(ctx, [item_id])
+
+
+def read_many(ctx: Context, item_ids: Sequence[int]) -> None:
+    """The read stage for many items at once: their OCR runs in parallel (pages of
+    all of them share the OCR pool), while every write stays in this thread."""
+    todo: list[tuple[int, Channel, str]] = []
     with transaction(ctx.db) as s:
-        item = s.get_one(InboundItem, item_id)
-        if item.state is not ItemState.received:
-            return
-        channel, digest = item.channel, item.content_hash
+        for item_id in item_ids:
+            item = s.get_one(InboundItem, item_id)
+            if item.state is ItemState.received:
+                todo.append((item_id, item.channel, item.content_hash))
+    if len(todo) == 1:
+        item_id, channel, digest = todo[0]
+        _store_reading(ctx, item_id, _try_read(ctx, channel, digest))
+        return
+    # Threads only wait on the worker processes; one per item keeps the queue full.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(todo), 4 * ctx.ocr_pool.workers))) as ex:
+        readings = ex.map(lambda t: _try_read(ctx, t[1], t[2]), todo)
+        for (item_id, _, _), reading in zip(todo, readings, strict=True):
+            _store_reading(ctx, item_id, reading)
+
+
+def _try_read(ctx: Context, channel: Channel, digest: str) -> Reading | InputError:
     try:
-        reading = read_item(ctx, channel, ctx.blobs.get(digest))
+        return read_item(ctx, channel, ctx.blobs.get(digest))
     except InputError as exc:
-        quarantine(ctx, item_id, str(exc))
+        return exc
+
+
+def _store_reading(ctx: Context, item_id: int, reading: Reading | InputError) -> None:
+    if isinstance(reading, InputError):
+        quarantine(ctx, item_id, str(reading))
         return
     stored = [
         Attachment(
@@ -212,7 +250,7 @@ def read(ctx: Context, item_id: int) -> None:
             return
         item.text = reading.text
         item.message_id = reading.message_id
-        item.ocr = _ocr_summary(reading.ocr)
+        item.ocr = _ocr_summary(reading.ocr, ctx.settings.ocr.min_confidence)
         item.meta = {
             "subject": reading.subject,
             "sender_email": reading.sender_email,
@@ -274,8 +312,7 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
         kind=classification.kind,
         attachment_count=attachment_count,
     )
-    confidence = (item.ocr or {}).get("mean_confidence")
-    needs_person = confidence is not None and confidence < ctx.settings.ocr.min_confidence
+    needs_person = ocr_needs_person(item.ocr, ctx.settings.ocr.min_confidence)
     return Judgement(
         fields=fields,
         kind=classification.kind,
@@ -290,6 +327,16 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
         grounds=tuple(findings.codes),
         needs_person=needs_person,
     )
+
+
+def ocr_needs_person(ocr: dict[str, Any] | None, min_confidence: float) -> bool:
+    """Any page read under the confidence threshold, until a person has transcribed it."""
+    if not ocr or ocr.get("transcribed"):
+        return False
+    if "low_confidence_pages" in ocr:
+        return bool(ocr["low_confidence_pages"])
+    confidence = ocr.get("mean_confidence")
+    return confidence is not None and confidence < min_confidence
 
 
 def register(ctx: Context, item_id: int) -> int | None:
@@ -332,24 +379,6 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
         today = now.astimezone(ZoneInfo(org.timezone)).date()
         received = item.received_at.astimezone(ZoneInfo(org.timezone)).date()
         seq = next_number(s, INCOMING, today.year)
-        deadlines = compute_deadlines(
-            ctx.calendar,
-            regime=org.regime,
-            kind=j.kind,
-            received=received,
-            registered=today,
-            grounds=j.grounds,
-        )
-        f = j.fields
-        applicant = Applicant(
-            surname=f.surname,
-            name=f.name,
-            patronymic=f.patronymic,
-            postcode=f.postcode,
-            postal_address=f.postal_address,
-            email=f.email,
-            phone=f.phone,
-        )
         appeal = Appeal(
             reg_number=format_number(org.reg_number_format, org.reg_prefix, today.year, seq),
             reg_year=today.year,
@@ -360,18 +389,8 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
             content_hash=item.content_hash,
             message_id=item.message_id,
             regime=org.regime,
-            kind=j.kind,
-            category=j.category,
-            department=settings.departments.get(j.category),
-            status="needs_transcription" if j.needs_person else "registered",
-            applicant=applicant,
-            account=f.account,
-            contract=f.contract,
-            letter_date=f.letter_date,
-            signed=f.signed,
-            wants_paper_reply=f.wants_paper_reply,
-            findings={**j.findings, "gender": f.gender},
-            **dataclasses.asdict(deadlines),
+            applicant=Applicant(**applicant_values(j.fields)),
+            **judged_values(ctx, j, received=received, registered=today),
         )
         s.add(appeal)
         s.flush()
@@ -388,6 +407,46 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
             grounds=list(j.grounds),
         )
         return appeal.id
+
+
+def applicant_values(f: Fields) -> dict[str, Any]:
+    return {
+        "surname": f.surname,
+        "name": f.name,
+        "patronymic": f.patronymic,
+        "postcode": f.postcode,
+        "postal_address": f.postal_address,
+        "email": f.email,
+        "phone": f.phone,
+    }
+
+
+def judged_values(
+    ctx: Context, j: Judgement, *, received: dt.date, registered: dt.date
+) -> dict[str, Any]:
+    """An appeal's columns that follow from its reading; set again after a transcription."""
+    deadlines = compute_deadlines(
+        ctx.calendar,
+        regime=ctx.settings.org.regime,
+        kind=j.kind,
+        received=received,
+        registered=registered,
+        grounds=j.grounds,
+    )
+    f = j.fields
+    return {
+        "kind": j.kind,
+        "category": j.category,
+        "department": ctx.settings.departments.get(j.category),
+        "status": "needs_transcription" if j.needs_person else "registered",
+        "account": f.account,
+        "contract": f.contract,
+        "letter_date": f.letter_date,
+        "signed": f.signed,
+        "wants_paper_reply": f.wants_paper_reply,
+        "findings": {**j.findings, "gender": f.gender},
+        **dataclasses.asdict(deadlines),
+    }
 
 
 # --- stage 4: drafts -----------------------------------------------------------
