@@ -187,10 +187,13 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     )
 
 
-def _ocr_summary(ocr: DocumentText | None, min_confidence: float) -> dict[str, object] | None:
+def _ocr_summary(ctx: Context, ocr: DocumentText | None) -> dict[str, object] | None:
+    """Page confidences in the item; every word with its confidence and box in a blob."""
     if ocr is None or not ocr.pages:
         return None
+    min_confidence = ctx.settings.ocr.min_confidence
     return {
+        "words_blob": ctx.blobs.put(ocr.words_json()),
         "pages": len(ocr.pages),
         "mean_confidence": ocr.mean_confidence,
         "page_confidences": [p.mean_confidence for p in ocr.pages],
@@ -203,24 +206,38 @@ def read(ctx: Context, item_id: int) -> None:
     read_many(ctx, [item_id])
 
 
+@dataclass(frozen=True)
+class ToRead:
+    item_id: int
+    channel: Channel
+    digest: str
+
+
 def read_many(ctx: Context, item_ids: Sequence[int]) -> None:
     """The read stage for many items at once: their OCR runs in parallel (pages of
     all of them share the OCR pool), while every write stays in this thread."""
-    todo: list[tuple[int, Channel, str]] = []
+    todo = to_read(ctx, item_ids)
+    for t, reading in zip(todo, read_all(ctx, todo), strict=True):
+        store_reading(ctx, t.item_id, reading)
+
+
+def to_read(ctx: Context, item_ids: Sequence[int]) -> list[ToRead]:
+    """The items among these that still wait for the read stage."""
     with transaction(ctx.db) as s:
-        for item_id in item_ids:
-            item = s.get_one(InboundItem, item_id)
-            if item.state is ItemState.received:
-                todo.append((item_id, item.channel, item.content_hash))
-    if len(todo) == 1:
-        item_id, channel, digest = todo[0]
-        _store_reading(ctx, item_id, _try_read(ctx, channel, digest))
-        return
+        items = [s.get_one(InboundItem, item_id) for item_id in item_ids]
+        return [
+            ToRead(i.id, i.channel, i.content_hash) for i in items if i.state is ItemState.received
+        ]
+
+
+def read_all(ctx: Context, todo: Sequence[ToRead]) -> list[Reading | InputError]:
+    """Readings of many items, in parallel; touches no database, so it may run in
+    the background while this process registers the items read before."""
+    if len(todo) <= 1:
+        return [_try_read(ctx, t.channel, t.digest) for t in todo]
     # Threads only wait on the worker processes; one per item keeps the queue full.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(todo), 4 * ctx.ocr_pool.workers))) as ex:
-        readings = ex.map(lambda t: _try_read(ctx, t[1], t[2]), todo)
-        for (item_id, _, _), reading in zip(todo, readings, strict=True):
-            _store_reading(ctx, item_id, reading)
+    with ThreadPoolExecutor(max_workers=min(len(todo), 4 * ctx.ocr_pool.workers)) as ex:
+        return list(ex.map(lambda t: _try_read(ctx, t.channel, t.digest), todo))
 
 
 def _try_read(ctx: Context, channel: Channel, digest: str) -> Reading | InputError:
@@ -230,10 +247,11 @@ def _try_read(ctx: Context, channel: Channel, digest: str) -> Reading | InputErr
         return exc
 
 
-def _store_reading(ctx: Context, item_id: int, reading: Reading | InputError) -> None:
+def store_reading(ctx: Context, item_id: int, reading: Reading | InputError) -> None:
     if isinstance(reading, InputError):
         quarantine(ctx, item_id, str(reading))
         return
+    ocr = _ocr_summary(ctx, reading.ocr)
     stored = [
         Attachment(
             item_id=item_id,
@@ -250,7 +268,7 @@ def _store_reading(ctx: Context, item_id: int, reading: Reading | InputError) ->
             return
         item.text = reading.text
         item.message_id = reading.message_id
-        item.ocr = _ocr_summary(reading.ocr, ctx.settings.ocr.min_confidence)
+        item.ocr = ocr
         item.meta = {
             "subject": reading.subject,
             "sender_email": reading.sender_email,

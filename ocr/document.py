@@ -14,7 +14,9 @@ of ``ocr.pool``.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -52,6 +54,13 @@ class DocumentText:
     def mean_confidence(self) -> float | None:
         scores = [p.mean_confidence for p in self.pages if p.mean_confidence is not None]
         return round(sum(scores) / len(scores), 1) if scores else None
+
+    def words_json(self) -> bytes:
+        """Every page's words with their confidence and box, for review and audit."""
+        return json.dumps(
+            [[dataclasses.astuple(w) for w in page.words] for page in self.pages],
+            ensure_ascii=False,
+        ).encode()
 
     def low_confidence_pages(self, threshold: float) -> list[int]:
         """Page numbers (from 1) whose mean word confidence is under ``threshold``."""
@@ -101,6 +110,7 @@ def survey(data: bytes, options: OcrOptions) -> tuple[DocumentText | None, int]:
                 pages = tuple(PageText(text=t, mean_confidence=None, words=()) for t in layer)
                 return DocumentText(pages=pages, from_text_layer=True), len(pdf)
             return None, len(pdf)
+    # Frames are counted and sized from their headers; decoding waits for the workers.
     return None, sum(1 for _ in _frames(data, options))
 
 
@@ -112,7 +122,7 @@ def read_page(data: bytes, index: int, options: OcrOptions) -> PageText:
             bitmap = page.render(scale=options.dpi / 72, grayscale=True)
             image = bitmap.to_pil()
     else:
-        for n, frame in enumerate(_frames(data, options)):
+        for n, frame in enumerate(_frames(data, options, decode=index)):
             if n == index:
                 image = frame.convert("L")
                 break
@@ -140,8 +150,9 @@ def _check_pdf_page_size(page: pdfium.PdfPage, n: int, options: OcrOptions) -> N
         raise TooLarge(f"PDF page {n + 1} at {options.dpi} dpi is over the pixel limit")
 
 
-def _frames(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
-    """The frames of an image file, each checked against the limits before decoding."""
+def _frames(data: bytes, options: OcrOptions, decode: int | None = None) -> Iterator[Image.Image]:
+    """The frames of an image file, each checked against the limits; frame ``decode``
+    is decoded too, so that a truncated page fails here with a reason."""
     Image.MAX_IMAGE_PIXELS = options.max_pixels
     # WeasyPrint turns this on at import; a truncated scan must fail here, not be half read.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -160,7 +171,8 @@ def _frames(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
                         f"page {n + 1} is {width}x{height} pixels, over the pixel limit of "
                         f"{options.max_pixels}"
                     )
-                frame.load()  # decodes now, so a truncated page fails inside this try
+                if n == decode:
+                    frame.load()  # decodes here, so a truncated page fails inside this try
                 yield frame
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise TooLarge(f"image over the pixel limit: {exc}") from exc

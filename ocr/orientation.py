@@ -16,7 +16,7 @@ import re
 import pytesseract
 from PIL import Image
 
-from ocr.tesseract import PageText, recognise
+from ocr.tesseract import PageText, image_file, recognise
 
 # Upright office scans read at 85-95; an upside-down page reads at 30-50.
 RETRY_BELOW = 70.0
@@ -41,7 +41,8 @@ def recognise_upright(image: Image.Image, languages: str) -> PageText:
 def rotation_needed(image: Image.Image) -> int:
     """Degrees clockwise that make the page upright per OSD; 0 when unsure."""
     try:
-        osd = pytesseract.image_to_osd(image, config="--psm 0")
+        with image_file(image) as path:
+            osd = pytesseract.image_to_osd(path, config="--psm 0")
     except (pytesseract.TesseractError, OSError):
         return 0  # too few letters to tell, or OSD data missing: keep the page as it is
     rotate, confidence = _ROTATE.search(osd), _CONFIDENCE.search(osd)

@@ -139,7 +139,10 @@ def test_scan_folder_with_good_bad_and_broken_files(ctx: Context, env: dict[str,
         appeals = s.scalars(sa.select(Appeal).order_by(Appeal.id)).all()
         assert len(appeals) == 4
         tiff = next(a for a in appeals if a.items[0].filename == "two-pages.tiff")
-        assert tiff.items[0].ocr and tiff.items[0].ocr["pages"] == 2
+        ocr = tiff.items[0].ocr
+        assert ocr and ocr["pages"] == 2 and ocr["low_confidence_pages"] == []
+        words = json.loads(ctx.blobs.get(ocr["words_blob"]))
+        assert len(words) == 2 and all(0 <= w[1] <= 100 for page in words for w in page)
         upright = next(a for a in appeals if a.items[0].filename == "upside-down.jpg")
         assert cer(letter_pages(7)[0], upright.items[0].text or "") < 0.02
     lines.clear()
