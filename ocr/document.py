@@ -26,6 +26,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from errors import InputError, TooLarge, UnsupportedFile
+from ocr.latin import reread_latin
 from ocr.orientation import recognise_upright
 from ocr.tesseract import PageText
 
@@ -128,7 +129,8 @@ def read_page(data: bytes, index: int, options: OcrOptions) -> PageText:
                 break
         else:
             raise InputError(f"page {index + 1} vanished from the image")
-    return recognise_upright(image, options.languages)
+    page, upright = recognise_upright(image, options.languages)
+    return reread_latin(upright, page)
 
 
 @contextmanager

@@ -26,16 +26,21 @@ _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 _CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
-def recognise_upright(image: Image.Image, languages: str) -> PageText:
+def recognise_upright(image: Image.Image, languages: str) -> tuple[PageText, Image.Image]:
+    """The page's text, and the page turned the way it was read (the words' boxes
+    are on that image)."""
     first = recognise(image, languages)
     if first.mean_confidence is not None and first.mean_confidence >= RETRY_BELOW:
-        return first
+        return first, image
     turn = rotation_needed(image)
     if not turn:
-        return first
+        return first, image
     # OSD's "Rotate" is clockwise; Pillow's rotate() turns counter-clockwise.
-    second = recognise(image.rotate(-turn, expand=True), languages)
-    return second if (second.mean_confidence or 0.0) > (first.mean_confidence or 0.0) else first
+    turned = image.rotate(-turn, expand=True)
+    second = recognise(turned, languages)
+    if (second.mean_confidence or 0.0) > (first.mean_confidence or 0.0):
+        return second, turned
+    return first, image
 
 
 def rotation_needed(image: Image.Image) -> int:

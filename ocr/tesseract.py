@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -68,7 +68,7 @@ def recognise(image: Image.Image, languages: str) -> PageText:
         if text.strip() and float(conf) >= 0
     ]
     return PageText(
-        text=_layout(words),
+        text=layout(words),
         mean_confidence=(
             round(sum(w.confidence for w in words) / len(words), 1) if words else None
         ),
@@ -76,7 +76,7 @@ def recognise(image: Image.Image, languages: str) -> PageText:
     )
 
 
-def _layout(words: list[Word]) -> str:
+def layout(words: Sequence[Word]) -> str:
     """Words joined into Tesseract's lines, paragraphs separated by a blank line."""
     lines: list[str] = []
     previous: tuple[int, int, int] | None = None

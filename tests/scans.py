@@ -52,7 +52,7 @@ DEMANDS = [
 HEADINGS = [("ПРЕТЕНЗИЯ", "о перерасчёте платы"), ("ЖАЛОБА", None), ("ЗАЯВЛЕНИЕ", None)]
 
 
-def make_letter(seed: int, paragraphs: int = 6) -> PaperLetter:
+def make_letter(seed: int, paragraphs: int = 6, email: str | None = None) -> PaperLetter:
     """A one-page typed letter; the same seed gives the same letter."""
     rng = random.Random(seed)
     surname, name, patronymic, genitive = rng.choice(SURNAMES)
@@ -69,7 +69,13 @@ def make_letter(seed: int, paragraphs: int = 6) -> PaperLetter:
         rng.choice(DEMANDS),
     ]
     return PaperLetter(
-        header=("В ООО «Связь-Регион»", "", f"от {genitive},", f"адрес: {address}"),
+        header=(
+            "В ООО «Связь-Регион»",
+            "",
+            f"от {genitive},",
+            f"адрес: {address}",
+            *([f"e-mail: {email}"] if email else []),
+        ),
         heading=heading,
         subheading=subheading,
         paragraphs=tuple(body),

@@ -183,3 +183,12 @@ def test_a_page_ocr_cannot_read_waits_for_a_person(
     assert runner.main(["export"]) == 0
     exported = json.loads(capsys.readouterr().out)
     assert "illegible" not in exported[0]["grounds"] and "illegible" in exported[1]["grounds"]
+
+
+def test_an_email_address_is_read_in_latin(pool: OcrPool) -> None:
+    """``rus`` alone reads «elena.vasileva28@rambler.ru» as Cyrillic garbage."""
+    letter = make_letter(1, 2, email="elena.vasileva28@rambler.ru")
+    scan = save([age_quickly(pages(letter)[0], 1)], "PNG")
+    (page,) = read_document(scan, OcrOptions(), pool.read_pages).pages
+    assert "elena.vasileva28@rambler.ru" in page.text
+    assert cer(drawn_text(letter), page.text) < 0.03  # the «e-mail:» label stays Cyrillic
