@@ -64,11 +64,18 @@ class DocumentText:
         ).encode()
 
     def low_confidence_pages(self, threshold: float) -> list[int]:
-        """Page numbers (from 1) whose mean word confidence is under ``threshold``."""
+        """Page numbers (from 1) whose mean word confidence is under ``threshold``.
+
+        A page with no words at all is a blank back side when other pages have
+        text, and counts as unread only when no page has any."""
+        if self.from_text_layer:
+            return []
+        if all(p.mean_confidence is None for p in self.pages):
+            return list(range(1, len(self.pages) + 1))
         return [
             n
             for n, p in enumerate(self.pages, 1)
-            if not self.from_text_layer and (p.mean_confidence or 0.0) < threshold
+            if p.mean_confidence is not None and p.mean_confidence < threshold
         ]
 
 

@@ -200,3 +200,13 @@ def test_an_email_address_is_read_in_latin(pool: OcrPool) -> None:
     (page,) = read_document(scan, OcrOptions(), pool.read_pages).pages
     assert "elena.vasileva28@rambler.ru" in page.text
     assert cer(drawn_text(letter), page.text) < 0.03  # the «e-mail:» label stays Cyrillic
+
+
+def test_a_blank_back_side_does_not_call_a_person() -> None:
+    from ocr.document import DocumentText
+    from ocr.tesseract import PageText
+
+    text, blank, poor = (PageText("x", c, ()) for c in (92.0, None, 40.0))
+    assert DocumentText((text, blank), False).low_confidence_pages(60) == []
+    assert DocumentText((text, poor), False).low_confidence_pages(60) == [2]
+    assert DocumentText((blank, blank), False).low_confidence_pages(60) == [1, 2]
