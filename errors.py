@@ -12,7 +12,8 @@ The tree::
     │   ├── TooLarge             over a size or pixel limit from settings
     │   └── OcrError             Tesseract failed on a page
     ├── RenderError              a letter could not be rendered to PDF
-    ├── DraftStateError          a draft cannot be edited or approved in its state
+    ├── Conflict                 the item is not in a state the command applies to
+    │   └── DraftStateError      a draft cannot be edited or approved in its state
     ├── DispatchError            an approved letter could not be sent (it stays approved)
     ├── Forbidden                the person's role may not do this, or the state forbids it
     ├── NotFound                 a registration number or item that does not exist
@@ -85,10 +86,12 @@ class RenderError(PismoError):
     exit_code = ExitCode.render
 
 
-class DraftStateError(PismoError):
-    """The draft was approved or superseded already: act on its latest version."""
-
+class Conflict(PismoError):
     exit_code = ExitCode.conflict
+
+
+class DraftStateError(Conflict):
+    """The draft was approved or superseded already: act on its latest version."""
 
 
 class NotFound(PismoError):

@@ -13,8 +13,11 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -30,6 +33,7 @@ from intake.sources import Incoming
 from letters.drafting import letter_context, plan_drafts
 from letters.render import Renderer
 from ocr.document import DocumentText, OcrOptions, is_pdf, read_document
+from ocr.pool import OcrPool
 from ocr.tesseract import PageText
 from settings import Settings
 from store.blobs import BlobStore
@@ -74,6 +78,15 @@ class Context:
     def ocr_options(self) -> OcrOptions:
         s = self.settings
         return OcrOptions(s.ocr.languages, s.ocr.dpi, s.limits.max_image_pixels, s.limits.max_pages)
+
+    @functools.cached_property
+    def ocr_pool(self) -> OcrPool:
+        return OcrPool(self.settings.ocr.workers)
+
+    def close(self) -> None:
+        """Stop the OCR workers, if any were started."""
+        if "ocr_pool" in self.__dict__:
+            self.ocr_pool.close()
 
     @functools.cached_property
     def known(self) -> Known:
@@ -158,7 +171,7 @@ class Reading:
 def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     """The text of an item: a mail's body plus its scanned attachments, or a scan's OCR."""
     if channel is Channel.post:
-        document = read_document(data, ctx.ocr_options)
+        document = read_document(data, ctx.ocr_options, ctx.ocr_pool.read_pages)
         return Reading(text=document.text, ocr=document)
     message = parse_message(data, ctx.settings.limits.max_attachment_bytes)
     texts = [message.text]
@@ -166,7 +179,7 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     for attachment in message.attachments:
         is_scan = attachment.content_type.startswith(SCAN_TYPES) or is_pdf(attachment.data)
         if message.noise is None and is_scan:
-            document = read_document(attachment.data, ctx.ocr_options)
+            document = read_document(attachment.data, ctx.ocr_options, ctx.ocr_pool.read_pages)
             texts.append(f"[Вложение: {attachment.filename}]\n{document.text}")
             pages.extend(document.pages)
     ocr = DocumentText(tuple(pages), from_text_layer=False) if pages else None
@@ -184,28 +197,71 @@ def read_item(ctx: Context, channel: Channel, data: bytes) -> Reading:
     )
 
 
-def _ocr_summary(ocr: DocumentText | None) -> dict[str, object] | None:
+def _ocr_summary(ctx: Context, ocr: DocumentText | None) -> dict[str, object] | None:
+    """Page confidences in the item; every word with its confidence and box in a blob."""
     if ocr is None or not ocr.pages:
         return None
+    min_confidence = ctx.settings.ocr.min_confidence
     return {
+        "words_blob": ctx.blobs.put(ocr.words_json()),
         "pages": len(ocr.pages),
         "mean_confidence": ocr.mean_confidence,
         "page_confidences": [p.mean_confidence for p in ocr.pages],
         "from_text_layer": ocr.from_text_layer,
+        "low_confidence_pages": ocr.low_confidence_pages(min_confidence),
     }
 
 
 def read(ctx: Context, item_id: int) -> None:
+    read_many(ctx, [item_id])
+
+
+@dataclass(frozen=True)
+class ToRead:
+    item_id: int
+    channel: Channel
+    digest: str
+
+
+def read_many(ctx: Context, item_ids: Sequence[int]) -> None:
+    """The read stage for many items at once: their OCR runs in parallel (pages of
+    all of them share the OCR pool), while every write stays in this thread."""
+    todo = to_read(ctx, item_ids)
+    for t, reading in zip(todo, read_all(ctx, todo), strict=True):
+        store_reading(ctx, t.item_id, reading)
+
+
+def to_read(ctx: Context, item_ids: Sequence[int]) -> list[ToRead]:
+    """The items among these that still wait for the read stage."""
     with transaction(ctx.db) as s:
-        item = s.get_one(InboundItem, item_id)
-        if item.state is not ItemState.received:
-            return
-        channel, digest = item.channel, item.content_hash
+        items = [s.get_one(InboundItem, item_id) for item_id in item_ids]
+        return [
+            ToRead(i.id, i.channel, i.content_hash) for i in items if i.state is ItemState.received
+        ]
+
+
+def read_all(ctx: Context, todo: Sequence[ToRead]) -> list[Reading | InputError]:
+    """Readings of many items, in parallel; touches no database, so it may run in
+    the background while this process registers the items read before."""
+    if len(todo) <= 1:
+        return [_try_read(ctx, t.channel, t.digest) for t in todo]
+    # Threads only wait on the worker processes; one per item keeps the queue full.
+    with ThreadPoolExecutor(max_workers=min(len(todo), 4 * ctx.ocr_pool.workers)) as ex:
+        return list(ex.map(lambda t: _try_read(ctx, t.channel, t.digest), todo))
+
+
+def _try_read(ctx: Context, channel: Channel, digest: str) -> Reading | InputError:
     try:
-        reading = read_item(ctx, channel, ctx.blobs.get(digest))
+        return read_item(ctx, channel, ctx.blobs.get(digest))
     except InputError as exc:
-        quarantine(ctx, item_id, str(exc))
+        return exc
+
+
+def store_reading(ctx: Context, item_id: int, reading: Reading | InputError) -> None:
+    if isinstance(reading, InputError):
+        quarantine(ctx, item_id, str(reading))
         return
+    ocr = _ocr_summary(ctx, reading.ocr)
     stored = [
         Attachment(
             item_id=item_id,
@@ -222,7 +278,7 @@ def read(ctx: Context, item_id: int) -> None:
             return
         item.text = reading.text
         item.message_id = reading.message_id
-        item.ocr = _ocr_summary(reading.ocr)
+        item.ocr = ocr
         item.meta = {
             "subject": reading.subject,
             "sender_email": reading.sender_email,
@@ -285,8 +341,7 @@ def judge(
     )
     reading = read_letter(letter, ctx.rules, earlier)
     fields, classification, findings = reading.fields, reading.classification, reading.findings
-    confidence = (item.ocr or {}).get("mean_confidence")
-    needs_person = confidence is not None and confidence < ctx.settings.ocr.min_confidence
+    needs_person = ocr_needs_person(item.ocr, ctx.settings.ocr.min_confidence)
     return Judgement(
         fields=fields,
         kind=classification.kind,
@@ -307,6 +362,16 @@ def judge(
         grounds=tuple(findings.codes),
         needs_person=needs_person,
     )
+
+
+def ocr_needs_person(ocr: dict[str, Any] | None, min_confidence: float) -> bool:
+    """Any page read under the confidence threshold, until a person has transcribed it."""
+    if not ocr or ocr.get("transcribed"):
+        return False
+    if "low_confidence_pages" in ocr:
+        return bool(ocr["low_confidence_pages"])
+    confidence = ocr.get("mean_confidence")
+    return confidence is not None and confidence < min_confidence
 
 
 def register(ctx: Context, item_id: int) -> int | None:
@@ -359,24 +424,6 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
         today = now.astimezone(ZoneInfo(org.timezone)).date()
         received = item.received_at.astimezone(ZoneInfo(org.timezone)).date()
         seq = next_number(s, INCOMING, today.year)
-        deadlines = compute_deadlines(
-            ctx.calendar,
-            regime=org.regime,
-            kind=j.kind,
-            received=received,
-            registered=today,
-            grounds=j.grounds,
-        )
-        f = j.fields
-        applicant = Applicant(
-            surname=f.surname,
-            name=f.name,
-            patronymic=f.patronymic,
-            postcode=f.postcode,
-            postal_address=f.postal_address,
-            email=f.email,
-            phone=f.phone,
-        )
         appeal = Appeal(
             reg_number=format_number(org.reg_number_format, org.reg_prefix, today.year, seq),
             reg_year=today.year,
@@ -387,18 +434,8 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
             content_hash=item.content_hash,
             message_id=item.message_id,
             regime=org.regime,
-            kind=j.kind,
-            category=j.category,
-            department=settings.departments.get(j.category),
-            status="needs_transcription" if j.needs_person else "registered",
-            applicant=applicant,
-            account=f.account,
-            contract=f.contract,
-            letter_date=f.letter_date,
-            signed=f.signed,
-            wants_paper_reply=f.wants_paper_reply,
-            findings={**j.findings, "gender": f.gender},
-            **dataclasses.asdict(deadlines),
+            applicant=Applicant(**applicant_values(j.fields)),
+            **judged_values(ctx, j, received=received, registered=today),
         )
         s.add(appeal)
         s.flush()
@@ -427,6 +464,46 @@ def _answered_appeal(ctx: Context, s: Session, item: InboundItem) -> Appeal | No
         item.meta.get("subject") or "",
         reg_number_pattern(org.reg_number_format, org.reg_prefix),
     )
+
+
+def applicant_values(f: Fields) -> dict[str, Any]:
+    return {
+        "surname": f.surname,
+        "name": f.name,
+        "patronymic": f.patronymic,
+        "postcode": f.postcode,
+        "postal_address": f.postal_address,
+        "email": f.email,
+        "phone": f.phone,
+    }
+
+
+def judged_values(
+    ctx: Context, j: Judgement, *, received: dt.date, registered: dt.date
+) -> dict[str, Any]:
+    """An appeal's columns that follow from its reading; set again after a transcription."""
+    deadlines = compute_deadlines(
+        ctx.calendar,
+        regime=ctx.settings.org.regime,
+        kind=j.kind,
+        received=received,
+        registered=registered,
+        grounds=j.grounds,
+    )
+    f = j.fields
+    return {
+        "kind": j.kind,
+        "category": j.category,
+        "department": ctx.settings.departments.get(j.category),
+        "status": "needs_transcription" if j.needs_person else "registered",
+        "account": f.account,
+        "contract": f.contract,
+        "letter_date": f.letter_date,
+        "signed": f.signed,
+        "wants_paper_reply": f.wants_paper_reply,
+        "findings": {**j.findings, "gender": f.gender},
+        **dataclasses.asdict(deadlines),
+    }
 
 
 # --- stage 4: drafts -----------------------------------------------------------

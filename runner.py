@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
 import shutil
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -19,18 +20,20 @@ from sqlalchemy.orm import selectinload
 from tqdm import tqdm
 
 import settings as settings_module
-from errors import ExitCode, InputError, MailServerError, NotFound, PismoError
+from batch import describe, ingest_files
+from errors import ExitCode, MailServerError, NotFound, PismoError
 from intake.imap_intake import ImapIntake
-from intake.sources import expand_paths, folder_files, maildir_path, read_file, settle
+from intake.sources import expand_paths, folder_files, maildir_path
 from letters import cli as letters_cli
 from ops import configure_logging
-from pipeline import Context, Outcome, advance, process
+from pipeline import Context, advance
 from review import cli as review_cli
 from store import db
 from store.export import export_items, item_record
 from store.models import Appeal, InboundItem, ItemState
 from store.reports import build_report, render_report
 from store.search import reindex, search
+from transcription import transcribe
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 log = logging.getLogger("pismo")
@@ -42,49 +45,7 @@ def _context(args: argparse.Namespace) -> Context:
     return ctx
 
 
-def _describe(outcome: Outcome) -> str:
-    if outcome.reg_number and outcome.state is ItemState.not_registered:
-        if outcome.reason != "duplicate":
-            return f"not registered: {outcome.reason}"  # a reply joining its appeal
-        return f"duplicate of {outcome.reg_number}"
-    if outcome.reg_number:
-        note = " (awaits transcription)" if outcome.state is ItemState.needs_transcription else ""
-        return f"registered {outcome.reg_number}{note}" + (
-            "" if outcome.new else " (already ingested)"
-        )
-    return f"not registered: {outcome.reason}"
-
-
 # --- ingest and run -------------------------------------------------------------
-
-
-def ingest_files(
-    ctx: Context, paths: Iterable[Path], drop_root: Path | None, report: Callable[[str], None]
-) -> int:
-    """Process files one by one; a bad file is reported (and, in a drop folder,
-    moved to ``failed/``) and the next one goes on.  Returns how many failed."""
-    failed = 0
-    for path in paths:
-        try:
-            incoming = read_file(
-                path, str(path), ctx.settings.limits.max_file_bytes, settle=drop_root is not None
-            )
-            outcome = process(ctx, incoming)
-        except InputError as exc:
-            failed += 1
-            report(f"{path}\tfailed: {exc}")
-            if drop_root is not None:
-                settle(path, drop_root, ok=False, reason=str(exc))
-            continue
-        report(f"{path}\t{_describe(outcome)}")
-        if outcome.state is ItemState.quarantined:
-            failed += 1
-        if drop_root is not None:
-            quarantined = outcome.state is ItemState.quarantined
-            settle(
-                path, drop_root, ok=not quarantined, reason=outcome.reason if quarantined else None
-            )
-    return failed
 
 
 def resume_unfinished(ctx: Context) -> None:
@@ -110,13 +71,15 @@ def run_once(ctx: Context, report: Callable[[str], None], mailbox: ImapIntake | 
     if mail_dir is None:
         imap = mailbox or ImapIntake(ctx)
         try:
-            failed += imap.run_pass(lambda source, o: report(f"{source}\t{_describe(o)}"))
+            failed += imap.run_pass(lambda source, o: report(f"{source}\t{describe(o)}"))
         finally:
             if mailbox is None:
                 imap.close()
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
-        failed += ingest_files(ctx, folder_files(folder), folder, report)
+        failed += ingest_files(
+            ctx, folder_files(folder, ctx.settings.settle_seconds), folder, report
+        )
     return failed
 
 
@@ -130,7 +93,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.write(line, file=sys.stdout)
             bar.update()
 
-        failed = ingest_files(ctx, paths, None, report)
+        try:
+            failed = ingest_files(ctx, paths, None, report)
+        finally:
+            ctx.close()
     return ExitCode.input if failed else ExitCode.ok
 
 
@@ -138,7 +104,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     ctx = _context(args)
     _serve_http(ctx)
     if args.once:
-        run_once(ctx, print)
+        try:
+            run_once(ctx, print)
+        finally:
+            ctx.close()
         return ExitCode.ok
     stop = threading.Event()
 
@@ -164,6 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             stop.wait(ctx.settings.poll_interval)
     if mailbox is not None:
         mailbox.close()
+    ctx.close()
     return ExitCode.ok
 
 
@@ -282,6 +252,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     return ExitCode.ok
 
 
+def cmd_transcribe(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    if args.unreadable == (args.text_file is not None):
+        print(
+            "pismo transcribe: give a text file (or - for stdin), or --unreadable", file=sys.stderr
+        )
+        return ExitCode.usage
+    text = None
+    if args.text_file == "-":
+        text = sys.stdin.read()
+    elif args.text_file is not None:
+        text = Path(args.text_file).read_text(encoding="utf-8")
+    done = transcribe(ctx, args.reg_number, text, actor=args.by)
+    print(f"{done.reg_number}\tgrounds: {', '.join(done.grounds) or '—'}")
+    for path in done.drafts:
+        print(f"  drafted {path}")
+    return ExitCode.ok
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     url = settings_module.load_settings(args.config).db_url
     db.upgrade(url)
@@ -386,6 +375,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", help="only appeals in this status (drafted, needs_transcription)")
     p = command("show", cmd_show, "Show one appeal with its fields, findings and drafts.")
     p.add_argument("reg_number", metavar="REG")
+    p = command(
+        "transcribe",
+        cmd_transcribe,
+        "Give the text of a scan OCR could not read well (status needs_transcription), "
+        "or confirm it is unreadable; the appeal is then checked again and drafted.",
+    )
+    p.add_argument("reg_number", metavar="REG")
+    p.add_argument(
+        "text_file", nargs="?", metavar="FILE", help="UTF-8 text of the letter; - reads stdin"
+    )
+    p.add_argument(
+        "--unreadable",
+        action="store_true",
+        help="confirm the letter cannot be read: proposes the `illegible` ground",
+    )
+    p.add_argument(
+        "--by", default=getpass.getuser(), help="who transcribes, for the audit log (default: you)"
+    )
     p = command("export", cmd_export, "Print every inbound item as JSON (the export contract).")
     p.add_argument("--format", choices=["json"], default="json")
     p = command("due", cmd_due, "List open appeals that are overdue or due soon.")

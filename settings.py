@@ -273,6 +273,12 @@ class Settings(BaseSettings):
     scan_dir: Path | None = Field(
         None, description="Folder clerks scan paper letters into; empty means data_dir/scans."
     )
+    settle_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="A file in a drop folder modified within this many seconds is left for "
+        "the next pass: a scanner may still be writing it (or write NAME.part, then rename).",
+    )
     poll_interval: float = Field(
         30.0, gt=0, description="Seconds between passes over the sources in `pismo run`."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,14 +90,27 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """Files ready in a drop folder: complete (no ``.part``), not yet settled."""
+def folder_files(folder: Path, settle_seconds: float = 0.0) -> list[Path]:
+    """Files ready in a drop folder: complete, not yet settled.
+
+    A file counts as complete when it is not named ``*.part`` (a scanner or a
+    copy script writes ``NAME.pdf.part`` and renames it to ``NAME.pdf`` when
+    done, which is atomic) and has not been modified for ``settle_seconds``
+    (for scanners that write the final name directly: a file still growing
+    has a fresh modification time, and is taken on a later pass).
+    """
     if not folder.is_dir():
         return []
     ready = []
+    now = time.time()
     for path in expand_paths([folder]):
         if path.suffix == ".part":
             continue  # a scanner still writing: it renames the file when done
+        try:
+            if now - path.stat().st_mtime < settle_seconds:
+                continue  # written to a moment ago: maybe still being written
+        except FileNotFoundError:
+            continue  # renamed or removed since the listing
         if path.parent.name == "cur" and "S" in path.name.partition(":2,")[2]:
             continue  # a Maildir message already seen and settled
         ready.append(path)

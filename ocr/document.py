@@ -3,20 +3,32 @@
 PDF pages that already carry a text layer are read from it; other pages are
 rasterised (pypdfium2) and read by Tesseract.  Images are checked against the
 pixel limit before they are decoded, so a decompression bomb costs nothing.
+
+Reading is split in two so that pages can be read in parallel: ``survey``
+(cheap, in the calling process) checks the whole file, takes a text layer
+and counts the pages; ``read_page`` (the expensive part, in a worker
+process) decodes one page and runs Tesseract on it.  ``read_document`` puts
+the two together with any ``PageMapper``: serially here, or the process pool
+of ``ocr.pool``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from errors import InputError, TooLarge, UnsupportedFile
-from ocr.tesseract import PageText, recognise
+from ocr.latin import reread_latin
+from ocr.orientation import recognise_upright
+from ocr.tesseract import PageText
 
 # A page with fewer letters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 40
@@ -44,21 +56,112 @@ class DocumentText:
         scores = [p.mean_confidence for p in self.pages if p.mean_confidence is not None]
         return round(sum(scores) / len(scores), 1) if scores else None
 
+    def words_json(self) -> bytes:
+        """Every page's words with their confidence and box, for review and audit."""
+        return json.dumps(
+            [[dataclasses.astuple(w) for w in page.words] for page in self.pages],
+            ensure_ascii=False,
+        ).encode()
+
+    def low_confidence_pages(self, threshold: float) -> list[int]:
+        """Page numbers (from 1) whose mean word confidence is under ``threshold``.
+
+        A page with no words at all is a blank back side when other pages have
+        text, and counts as unread only when no page has any."""
+        if self.from_text_layer:
+            return []
+        if all(p.mean_confidence is None for p in self.pages):
+            return list(range(1, len(self.pages) + 1))
+        return [
+            n
+            for n, p in enumerate(self.pages, 1)
+            if p.mean_confidence is not None and p.mean_confidence < threshold
+        ]
+
+
+# Reads pages 0..count-1 of one document: serially, or spread over worker processes.
+PageMapper = Callable[[bytes, int, OcrOptions], list[PageText]]
+
+
+def read_pages_serially(data: bytes, count: int, options: OcrOptions) -> list[PageText]:
+    return [read_page(data, n, options) for n in range(count)]
+
 
 def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip().startswith(b"%PDF")
 
 
-def read_document(data: bytes, options: OcrOptions) -> DocumentText:
+def read_document(
+    data: bytes, options: OcrOptions, read_pages: PageMapper = read_pages_serially
+) -> DocumentText:
+    layer, count = survey(data, options)
+    if layer is not None:
+        return layer
+    return DocumentText(pages=tuple(read_pages(data, count, options)), from_text_layer=False)
+
+
+def survey(data: bytes, options: OcrOptions) -> tuple[DocumentText | None, int]:
+    """Check a whole document without decoding its pages: its text layer, if every
+    page has one, and its page count.  Raises the ``InputError`` that quarantines it."""
     if not data:
         raise InputError("empty file")
     if is_pdf(data):
-        return _read_pdf(data, options)
-    pages = tuple(recognise(image, options.languages) for image in _images(data, options))
-    return DocumentText(pages=pages, from_text_layer=False)
+        with _pdf(data) as pdf:
+            if len(pdf) == 0:
+                raise InputError("PDF has no pages")
+            if len(pdf) > options.max_pages:
+                raise TooLarge(f"PDF has {len(pdf)} pages, over the limit of {options.max_pages}")
+            for n in range(len(pdf)):
+                _check_pdf_page_size(pdf[n], n, options)
+            layer = [_text_layer(pdf[n]) for n in range(len(pdf))]
+            if all(len(text) >= MIN_TEXT_LAYER_CHARS for text in layer):
+                pages = tuple(PageText(text=t, mean_confidence=None, words=()) for t in layer)
+                return DocumentText(pages=pages, from_text_layer=True), len(pdf)
+            return None, len(pdf)
+    # Frames are counted and sized from their headers; decoding waits for the workers.
+    return None, sum(1 for _ in _frames(data, options))
 
 
-def _images(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
+def read_page(data: bytes, index: int, options: OcrOptions) -> PageText:
+    """One page's text: the expensive step, run in a worker process."""
+    if is_pdf(data):
+        with _pdf(data) as pdf:
+            page = pdf[index]
+            bitmap = page.render(scale=options.dpi / 72, grayscale=True)
+            image = bitmap.to_pil()
+    else:
+        for n, frame in enumerate(_frames(data, options, decode=index)):
+            if n == index:
+                image = frame.convert("L")
+                break
+        else:
+            raise InputError(f"page {index + 1} vanished from the image")
+    page, upright = recognise_upright(image, options.languages)
+    return reread_latin(upright, page)
+
+
+@contextmanager
+def _pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"broken PDF: {exc}") from exc
+    try:
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _check_pdf_page_size(page: pdfium.PdfPage, n: int, options: OcrOptions) -> None:
+    width, height = page.get_size()
+    scale = options.dpi / 72
+    if width * scale * height * scale > options.max_pixels:
+        raise TooLarge(f"PDF page {n + 1} at {options.dpi} dpi is over the pixel limit")
+
+
+def _frames(data: bytes, options: OcrOptions, decode: int | None = None) -> Iterator[Image.Image]:
+    """The frames of an image file, each checked against the limits; frame ``decode``
+    is decoded too, so that a truncated page fails here with a reason."""
     Image.MAX_IMAGE_PIXELS = options.max_pixels
     # WeasyPrint turns this on at import; a truncated scan must fail here, not be half read.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -77,7 +180,9 @@ def _images(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
                         f"page {n + 1} is {width}x{height} pixels, over the pixel limit of "
                         f"{options.max_pixels}"
                     )
-                yield frame.convert("L")
+                if n == decode:
+                    frame.load()  # decodes here, so a truncated page fails inside this try
+                yield frame
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise TooLarge(f"image over the pixel limit: {exc}") from exc
     except UnidentifiedImageError as exc:
@@ -86,40 +191,9 @@ def _images(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
         raise InputError(f"broken image: {exc}") from exc
 
 
-def _read_pdf(data: bytes, options: OcrOptions) -> DocumentText:
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise InputError(f"broken PDF: {exc}") from exc
-    try:
-        if len(pdf) == 0:
-            raise InputError("PDF has no pages")
-        if len(pdf) > options.max_pages:
-            raise TooLarge(f"PDF has {len(pdf)} pages, over the limit of {options.max_pages}")
-        layer = [_text_layer(pdf[i]) for i in range(len(pdf))]
-        if all(len(text) >= MIN_TEXT_LAYER_CHARS for text in layer):
-            pages = tuple(PageText(text=t, mean_confidence=None, words=()) for t in layer)
-            return DocumentText(pages=pages, from_text_layer=True)
-        return DocumentText(
-            pages=tuple(_ocr_pdf_page(pdf[i], n, options) for n, i in enumerate(range(len(pdf)))),
-            from_text_layer=False,
-        )
-    finally:
-        pdf.close()
-
-
 def _text_layer(page: pdfium.PdfPage) -> str:
     textpage = page.get_textpage()
     try:
         return str(textpage.get_text_range()).replace("\r\n", "\n").strip()
     finally:
         textpage.close()
-
-
-def _ocr_pdf_page(page: pdfium.PdfPage, n: int, options: OcrOptions) -> PageText:
-    width, height = page.get_size()
-    scale = options.dpi / 72
-    if width * scale * height * scale > options.max_pixels:
-        raise TooLarge(f"PDF page {n + 1} at {options.dpi} dpi is over the pixel limit")
-    bitmap = page.render(scale=scale, grayscale=True)
-    return recognise(bitmap.to_pil(), options.languages)

@@ -8,6 +8,9 @@ parallelism comes from running one process per core instead.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytesseract
@@ -33,9 +36,25 @@ class PageText:
     words: tuple[Word, ...]
 
 
+@contextmanager
+def image_file(image: Image.Image) -> Iterator[str]:
+    """The page as an uncompressed PGM file for the ``tesseract`` process to read.
+
+    pytesseract would save a PNG, and PNG compression of a noisy 300-dpi page
+    takes longer than Tesseract takes to read it (measured: 0.5-7 s against
+    0.07 s for PGM)."""
+    with tempfile.NamedTemporaryFile(prefix="pismo-page-", suffix=".pgm") as f:
+        image.convert("L").save(f, format="PPM")
+        f.flush()
+        yield f.name
+
+
 def recognise(image: Image.Image, languages: str) -> PageText:
     try:
-        data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT)
+        with image_file(image) as path:
+            data = pytesseract.image_to_data(
+                path, lang=languages, output_type=pytesseract.Output.DICT
+            )
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
         raise OcrError(f"Tesseract failed: {exc}") from exc
     words = [
@@ -49,7 +68,7 @@ def recognise(image: Image.Image, languages: str) -> PageText:
         if text.strip() and float(conf) >= 0
     ]
     return PageText(
-        text=_layout(words),
+        text=layout(words),
         mean_confidence=(
             round(sum(w.confidence for w in words) / len(words), 1) if words else None
         ),
@@ -57,7 +76,7 @@ def recognise(image: Image.Image, languages: str) -> PageText:
     )
 
 
-def _layout(words: list[Word]) -> str:
+def layout(words: Sequence[Word]) -> str:
     """Words joined into Tesseract's lines, paragraphs separated by a blank line."""
     lines: list[str] = []
     previous: tuple[int, int, int] | None = None

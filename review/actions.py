@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 import pipeline
-from errors import Forbidden, NotFound
+import transcription
+from errors import Conflict, Forbidden, NotFound
 from intake.checks import ground
 from letters import workflow as letters_workflow
 from letters.dispatch import Sent, dispatch_draft
@@ -30,8 +30,8 @@ from letters.drafting import LetterInputs, plan_drafts
 from review.auth import Staff
 from review.models import Role
 from store.db import transaction
-from store.deadlines import MAX_EXTENSION_DAYS, compute_deadlines
-from store.models import Appeal, Draft, ItemState, utcnow
+from store.deadlines import MAX_EXTENSION_DAYS
+from store.models import Appeal, Draft, utcnow
 from store.registration import audit
 
 APPLICANT_FIELDS = ("surname", "name", "patronymic", "postcode", "postal_address", "email", "phone")
@@ -193,64 +193,18 @@ def transcribe(
     if not illegible and not text.strip():
         raise Forbidden("type the letter's text, or confirm that it cannot be read")
     with transaction(ctx.db) as s:
-        appeal = _appeal(s, appeal_id, lock=True)
-        if appeal.status != "needs_transcription":
-            raise Forbidden(f"appeal {appeal.reg_number} does not wait for transcription")
-        item = appeal.items[0]
-        if illegible:
-            grounds = [
-                *appeal.findings.get("grounds", []),
-                ground_record("illegible", f"confirmed by {actor.name}"),
-            ]
-            appeal.findings = {**appeal.findings, "grounds": grounds}
-        else:
-            item.text = text.replace("\r\n", "\n").strip()
-            _rejudge(ctx, appeal, pipeline.judge(ctx, item, len(item.attachments)))
-        _redeadline(ctx, appeal)
-        appeal.status = "registered"
-        item.state = ItemState.registered
-        audit(
-            s,
-            "transcribed",
-            actor=actor.name,
-            appeal_id=appeal_id,
-            item_id=item.id,
-            illegible=illegible,
-            grounds=appeal.grounds,
+        reg_number = _appeal(s, appeal_id).reg_number
+    try:
+        transcription.transcribe(
+            ctx, reg_number, None if illegible else text.replace("\r\n", "\n"), actor=actor.name
         )
-    pipeline.draft(ctx, appeal_id)
+    except Conflict as exc:
+        raise Forbidden(str(exc)) from exc
 
 
 def ground_record(code: str, evidence: str) -> dict[str, str]:
     found = ground(code, evidence)
     return {"code": found.code, "citation": found.citation, "evidence": found.evidence}
-
-
-def _rejudge(ctx: pipeline.Context, appeal: Appeal, j: pipeline.Judgement) -> None:
-    person = appeal.applicant
-    for name in APPLICANT_FIELDS:
-        setattr(person, name, getattr(j.fields, name))
-    appeal.kind, appeal.category = j.kind, j.category
-    appeal.department = ctx.settings.departments.get(j.category)
-    appeal.account, appeal.contract = j.fields.account, j.fields.contract
-    appeal.findings = {**j.findings, "gender": j.fields.gender}
-
-
-def _redeadline(ctx: pipeline.Context, appeal: Appeal) -> None:
-    tz = ZoneInfo(ctx.settings.org.timezone)
-    terms = compute_deadlines(
-        ctx.calendar,
-        regime=appeal.regime,
-        kind=appeal.kind,
-        received=appeal.received_at.astimezone(tz).date(),
-        registered=appeal.registered_at.astimezone(tz).date(),
-        grounds=appeal.grounds,
-    )
-    appeal.answer_by, appeal.notice_by, appeal.control = (
-        terms.answer_by,
-        terms.notice_by,
-        terms.control,
-    )
 
 
 # --- the claim workflow (LAW.md, «Workflow of a claim») ---------------------------

@@ -1,0 +1,126 @@
+"""Many files through the pipeline at once: OCR in parallel, registration in order.
+
+Files are taken in chunks of a few per OCR worker.  For each chunk, every
+file is claimed (stage 1) one by one; then the whole chunk is read at once
+in the background, so the pages of all its scans keep every OCR worker busy;
+meanwhile this thread stores the previous chunk's readings and registers and
+drafts its items one at a time, in the order the files were named (so the
+registration numbers follow that order, and only this thread writes to the
+store).  A chunk bounds how many documents are held in memory at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from errors import InputError
+from intake.sources import read_file, settle
+from pipeline import (
+    Context,
+    Outcome,
+    ToRead,
+    advance,
+    read_all,
+    receive,
+    store_reading,
+    to_read,
+)
+from store.models import ItemState
+
+DOCUMENTS_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class Claimed:
+    path: Path
+    item_id: int
+    new: bool
+
+
+def chunks(paths: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    iterator = iter(paths)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def describe(outcome: Outcome) -> str:
+    if outcome.reg_number and outcome.state is ItemState.not_registered:
+        if outcome.reason != "duplicate":
+            return f"not registered: {outcome.reason}"  # a reply joining its appeal
+        return f"duplicate of {outcome.reg_number}"
+    if outcome.reg_number:
+        note = " (awaits transcription)" if outcome.state is ItemState.needs_transcription else ""
+        return f"registered {outcome.reg_number}{note}" + (
+            "" if outcome.new else " (already ingested)"
+        )
+    return f"not registered: {outcome.reason}"
+
+
+@dataclass
+class Batch:
+    """Files through the stages, one chunk's OCR overlapping the last chunk's registration."""
+
+    ctx: Context
+    drop_root: Path | None  # settle files there; None for files named on the command line
+    report: Callable[[str], None]
+    failed: int = 0
+
+    def claim(self, chunk: list[Path]) -> list[Claimed]:
+        """Stage 1 for each file; a file that cannot even be read fails here."""
+        claimed = []
+        for path in chunk:
+            try:
+                incoming = read_file(
+                    path,
+                    str(path),
+                    self.ctx.settings.limits.max_file_bytes,
+                    self.drop_root is not None,
+                )
+                claimed.append(Claimed(path, *receive(self.ctx, incoming)))
+            except InputError as exc:
+                self.failed += 1
+                self.report(f"{path}\tfailed: {exc}")
+                if self.drop_root is not None:
+                    settle(path, self.drop_root, ok=False, reason=str(exc))
+        return claimed
+
+    def finish(self, claimed: list[Claimed], todo: list[ToRead], readings: Future[Any]) -> None:
+        """Store a chunk's readings, then register and draft its items in order."""
+        for t, reading in zip(todo, readings.result(), strict=True):
+            store_reading(self.ctx, t.item_id, reading)
+        for c in claimed:
+            outcome = advance(self.ctx, c.item_id, c.new)
+            self.report(f"{c.path}\t{describe(outcome)}")
+            quarantined = outcome.state is ItemState.quarantined
+            self.failed += quarantined
+            if self.drop_root is not None:
+                reason = outcome.reason if quarantined else None
+                settle(c.path, self.drop_root, ok=not quarantined, reason=reason)
+
+
+def ingest_files(
+    ctx: Context, paths: Iterable[Path], drop_root: Path | None, report: Callable[[str], None]
+) -> int:
+    """Process files; a bad file is reported (and, in a drop folder, moved to
+    ``failed/`` with its reason) and the others go on.  Returns how many failed."""
+    batch = Batch(ctx, drop_root, report)
+    in_flight: set[int] = set()  # the same content twice in a row is read once
+    previous: tuple[list[Claimed], list[ToRead], Future[Any]] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pismo-read") as background:
+        for chunk in chunks(paths, DOCUMENTS_PER_WORKER * ctx.ocr_pool.workers):
+            claimed = batch.claim(chunk)
+            ids = dict.fromkeys(c.item_id for c in claimed if c.item_id not in in_flight)
+            todo = to_read(ctx, list(ids))
+            in_flight = set(ids)
+            current = (claimed, todo, background.submit(read_all, ctx, todo))
+            if previous is not None:
+                batch.finish(*previous)
+            previous = current
+        if previous is not None:
+            batch.finish(*previous)
+    return batch.failed

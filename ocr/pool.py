@@ -1,0 +1,92 @@
+"""A pool of OCR worker processes: one Tesseract per core, one thread each.
+
+Tesseract's OpenMP threads fight each other on a small machine (NOTES.md:
+3-5 times slower with the default threads), so parallelism comes from
+processes instead: ``workers`` processes (default: one per core), each with
+``OMP_THREAD_LIMIT=1``, each reading one page at a time.  Pages of one
+document and pages of many documents go into the same queue, so a 10-page
+PDF and ten one-page scans keep all cores busy alike.
+
+The pool only reads pages; everything that writes to the store stays in the
+calling process.  A document's bytes are spooled to a temporary file once and
+each worker reads its page from there, rather than pickling the whole
+document once per page.  Workers are forked from a ``forkserver`` that has
+imported only the OCR code: they start in milliseconds and inherit no
+database connections, threads or locks from the caller.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from errors import OcrError
+from ocr.document import OcrOptions, read_page
+from ocr.tesseract import PageText
+
+
+def worker_count(setting: int) -> int:
+    """``settings.ocr.workers``, where 0 means one per core this process may use."""
+    if setting > 0:
+        return setting
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _init_worker() -> None:
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+def _read_spooled_page(path: str, index: int, options: OcrOptions) -> PageText:
+    return read_page(Path(path).read_bytes(), index, options)
+
+
+class OcrPool:
+    """Reads document pages in worker processes; started on first use."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = worker_count(workers)
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            # The server imports only the OCR code; without this it would import the
+            # main module (the whole CLI: SQLAlchemy, WeasyPrint, pymorphy3) first.
+            context.set_forkserver_preload(["ocr.pool"])
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_init_worker
+            )
+        return self._executor
+
+    def read_pages(self, data: bytes, count: int, options: OcrOptions) -> list[PageText]:
+        """Pages 0..count-1 of one document, read in parallel; a ``PageMapper``.
+
+        Safe to call from several threads at once: their pages share the queue."""
+        with tempfile.NamedTemporaryFile(prefix="pismo-ocr-", suffix=".scan") as spool:
+            spool.write(data)
+            spool.flush()
+            futures: list[Future[PageText]] = [
+                self._pool().submit(_read_spooled_page, spool.name, n, options)
+                for n in range(count)
+            ]
+            try:
+                return [f.result() for f in futures]
+            except BrokenProcessPool as exc:
+                # A worker died (killed, out of memory): start a fresh pool next time.
+                self._executor = None
+                raise OcrError(f"an OCR worker died reading this document: {exc}") from exc
+            finally:
+                for f in futures:
+                    f.cancel()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
