@@ -21,6 +21,7 @@ from review.queue import Filters, queue
 from review.web import Actor, App, Viewer
 from store.db import transaction
 from store.models import Appeal
+from store.search import search
 
 router = APIRouter(prefix="/api", tags=["review"])
 
@@ -52,6 +53,13 @@ def me(staff: Viewer, app: App) -> dict[str, str]:
         "role": staff.role.value,
         "csrf": csrf_token(app.secret, staff.token),
     }
+
+
+@router.get("/search")
+def search_appeals(staff: Viewer, app: App, q: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Appeals matching every word of ``q`` in any form, best first (see ``pismo search``)."""
+    with transaction(app.ctx.db) as s:
+        return [hit.as_dict() for hit in search(s, q, min(limit, 100))]
 
 
 @router.get("/appeals")

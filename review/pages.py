@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import selectinload
 
 from errors import NotFound
-from review import actions, forms
+from review import actions, forms, lookup
 from review.auth import check_password, close_session, csrf_ok, csrf_token, open_session
 from review.queue import Filters, queue
 from review.scans import page_count, page_png
@@ -23,6 +23,7 @@ from store.models import Appeal, Attachment, Draft, Event, InboundItem
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(include_in_schema=False)
 router.include_router(forms.router)
+router.include_router(lookup.router)
 
 
 # --- login ---------------------------------------------------------------------
