@@ -7,6 +7,7 @@ import datetime as dt
 import getpass
 import json
 import logging
+import os
 import shutil
 import signal
 import sys
@@ -320,8 +321,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if args.queues:
         ctx.settings.worker.queues = args.queues.split(",")
     executors.apply_schema(ctx.db)
-    executors.run_worker(ctx)
-    return ExitCode.ok
+    try:
+        executors.run_worker(ctx)
+    finally:
+        ctx.close()
+    # The worker has finished or released its jobs. Leave without the interpreter's
+    # teardown: with native libraries (pdfium, Pango) loaded in job threads it has
+    # crashed a stopped worker now and then (SIGSEGV, SIGABRT) after its work was done.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(ExitCode.ok)
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
