@@ -77,21 +77,23 @@ def no_break(text: str) -> markupsafe.Markup:
     return markupsafe.Markup(_NO_BREAK.sub(lambda m: f'<span class="nw">{m[0]}</span>', escaped))
 
 
+def template_environment(*folders: Path) -> jinja2.Environment:
+    """Autoescaped HTML templates, looked up in ``folders`` in order (a deployment's
+    own folder first overrides the packaged one); an undefined name is an error."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(folders)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 class Renderer:
     """Templates to HTML, and HTML to PDF files through one batch ``PdfEngine``."""
 
     def __init__(self, override_dir: Path | None = None, variant: str | None = PDFA) -> None:
-        loaders: list[jinja2.BaseLoader] = []
-        if override_dir is not None:
-            loaders.append(jinja2.FileSystemLoader(override_dir))
-        loaders.append(jinja2.FileSystemLoader(TEMPLATES))
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = template_environment(*filter(None, [override_dir]), TEMPLATES)
         self.env.filters["nobreak"] = no_break
         self.variant = variant
 

@@ -17,6 +17,7 @@ import jinja2
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from letters.render import template_environment
 from pipeline import Context
 from review.auth import Staff, csrf_ok, csrf_token, staff_for
 from review.models import Role
@@ -39,13 +40,7 @@ class LoginRequired(Exception):
 
 
 def make_templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return template_environment(TEMPLATES)
 
 
 def state(request: Request) -> AppState:

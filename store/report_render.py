@@ -23,6 +23,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from letters.render import template_environment
 from store.reports import Count, Report
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -210,13 +211,7 @@ def charts(report: Report) -> dict[str, str]:
 
 @functools.cache
 def _templates() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return template_environment(TEMPLATES)
 
 
 def report_html(report: Report, *, fragment: bool = False) -> str:
