@@ -22,6 +22,7 @@ without one (a crash between a stage's commit and its ``defer``).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -123,15 +124,23 @@ def defer_next(item_id: int) -> None:
         _defer(draft_task, INTAKE_QUEUE, item_id)
 
 
+# Jobs of one worker run in threads, and the native libraries under the stages
+# (PDFium, Pango, Tesseract's pool) are not all thread-safe: one stage at a time
+# per process. A machine scales with more `pismo worker` processes, one per core.
+STAGE_LOCK = threading.Lock()
+
+
 @app.task(name="pismo.read", retry=TRANSIENT)
 def read_task(item_id: int) -> None:
-    pipeline.read(context(), item_id)
+    with STAGE_LOCK:
+        pipeline.read(context(), item_id)
     defer_next(item_id)
 
 
 @app.task(name="pismo.register", retry=TRANSIENT)
 def register_task(item_id: int) -> None:
-    pipeline.register(context(), item_id)
+    with STAGE_LOCK:
+        pipeline.register(context(), item_id)
     defer_next(item_id)
 
 
@@ -141,7 +150,8 @@ def draft_task(item_id: int) -> None:
     with db.transaction(ctx.db) as s:
         appeal_id = s.get_one(InboundItem, item_id).appeal_id
     if appeal_id is not None:
-        pipeline.draft(ctx, appeal_id)
+        with STAGE_LOCK:
+            pipeline.draft(ctx, appeal_id)
 
 
 def take_files(ctx: pipeline.Context) -> int:
@@ -214,8 +224,9 @@ def take_mail(ctx: pipeline.Context) -> int:
 def poll_task(timestamp: int) -> None:
     """Every 15 seconds: take new mail and files; the sweep catches items a crash orphaned."""
     ctx = context()
-    take_mail(ctx)
-    take_files(ctx)
+    with STAGE_LOCK:
+        take_mail(ctx)
+        take_files(ctx)
     sweep(ctx)
 
 

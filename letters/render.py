@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import threading
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +78,9 @@ def no_break(text: str) -> markupsafe.Markup:
     return markupsafe.Markup(_NO_BREAK.sub(lambda m: f'<span class="nw">{m[0]}</span>', escaped))
 
 
+WEASYPRINT_LOCK = threading.Lock()
+
+
 def template_environment(*folders: Path) -> jinja2.Environment:
     """Autoescaped HTML templates, looked up in ``folders`` in order (a deployment's
     own folder first overrides the packaged one); an undefined name is an error."""
@@ -127,4 +131,9 @@ class Renderer:
         return self.pdfs([LetterDoc(html=html, title=title, author=author)])[0]
 
     def pdfs(self, letters: Sequence[LetterDoc], created: dt.datetime | None = None) -> list[bytes]:
-        return self.engine.pdfs(letters, created or dt.datetime.now(dt.UTC).replace(microsecond=0))
+        # Pango and fontconfig under WeasyPrint are not thread-safe: worker jobs and web
+        # requests run in threads, and two renders at once corrupted memory.
+        with WEASYPRINT_LOCK:
+            return self.engine.pdfs(
+                letters, created or dt.datetime.now(dt.UTC).replace(microsecond=0)
+            )

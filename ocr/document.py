@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -140,16 +141,21 @@ def read_page(data: bytes, index: int, options: OcrOptions) -> PageText:
     return reread_latin(upright, page)
 
 
+# PDFium is not thread-safe; worker jobs and web requests run in threads.
+PDFIUM_LOCK = threading.RLock()
+
+
 @contextmanager
 def _pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise InputError(f"broken PDF: {exc}") from exc
-    try:
-        yield pdf
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise InputError(f"broken PDF: {exc}") from exc
+        try:
+            yield pdf
+        finally:
+            pdf.close()
 
 
 def _check_pdf_page_size(page: pdfium.PdfPage, n: int, options: OcrOptions) -> None:

@@ -12,14 +12,15 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageSequence
 
 from errors import NotFound
-from ocr.document import OcrOptions, is_pdf
+from ocr.document import PDFIUM_LOCK, OcrOptions, is_pdf
 
 SCREEN_DPI = 110
 
 
 def page_count(data: bytes) -> int:
     if is_pdf(data):
-        return len(pdfium.PdfDocument(data))
+        with PDFIUM_LOCK:
+            return len(pdfium.PdfDocument(data))
     with Image.open(io.BytesIO(data)) as image:
         return int(getattr(image, "n_frames", 1))
 
@@ -29,7 +30,8 @@ def page_png(data: bytes, n: int, options: OcrOptions) -> bytes:
         raise NotFound(f"no page {n + 1}")
     Image.MAX_IMAGE_PIXELS = options.max_pixels
     if is_pdf(data):
-        image = pdfium.PdfDocument(data)[n].render(scale=SCREEN_DPI / 72).to_pil()
+        with PDFIUM_LOCK:
+            image = pdfium.PdfDocument(data)[n].render(scale=SCREEN_DPI / 72).to_pil()
     else:
         with Image.open(io.BytesIO(data)) as source:
             frame = next(f for i, f in enumerate(ImageSequence.Iterator(source)) if i == n)
