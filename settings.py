@@ -161,7 +161,10 @@ class CalendarSettings(BaseModel):
 
 class WorkerSettings(BaseModel):
     concurrency: int = Field(
-        2, ge=1, description="Jobs one `pismo worker` process runs at once (threads)."
+        2,
+        ge=1,
+        description="Jobs one `pismo worker` process holds at once (threads); its pipeline "
+        "stages still run one at a time, so scale with processes, one per core.",
     )
     queues: list[str] = Field(
         default_factory=list,
