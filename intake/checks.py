@@ -61,14 +61,30 @@ def ground(code: str, evidence: str) -> Finding:
     return Finding(code=code, citation=CITATIONS[code], evidence=evidence)
 
 
+def missing_sender_details(
+    *, surname: str | None, postal_address: str | None, channel: str, wants_paper_reply: bool
+) -> dict[str, str | None]:
+    """59-FZ Art. 11 p.1: each of its grounds with the evidence if it holds, else None.
+    Reading uses it, and so does a person's correction of the fields."""
+    paper = channel == "post" or wants_paper_reply
+    why = "paper letter" if channel == "post" else "asks for a paper reply"
+    return {
+        "no-surname": None if surname else "no surname found in the letter or its sender",
+        "no-postal-address": (
+            f"{why} without a postal address" if paper and not postal_address else None
+        ),
+    }
+
+
 def check(fields: Fields, *, channel: str, kind: str, attachment_count: int = 0) -> Findings:
-    grounds: list[Finding] = []
+    missing = missing_sender_details(
+        surname=fields.surname,
+        postal_address=fields.postal_address,
+        channel=channel,
+        wants_paper_reply=fields.wants_paper_reply,
+    )
+    grounds = [ground(code, why) for code, why in missing.items() if why is not None]
     defects: list[Finding] = []
-    if not fields.surname:
-        grounds.append(ground("no-surname", "no surname found in the letter or its sender"))
-    if (channel == "post" or fields.wants_paper_reply) and not fields.postal_address:
-        why = "paper letter" if channel == "post" else "asks for a paper reply"
-        grounds.append(ground("no-postal-address", f"{why} without a postal address"))
     if channel == "post" and fields.signed is None:
         defects.append(Finding("unsigned", "59-FZ Art. 7 p.1", "no signature line found"))
     if kind == "claim" and attachment_count == 0:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 import pipeline
 import transcription
 from errors import Conflict, Forbidden, NotFound
-from intake.checks import ground
+from intake.checks import ground, missing_sender_details
 from letters import workflow as letters_workflow
 from letters.dispatch import Sent, dispatch_draft
 from letters.drafting import LetterInputs, plan_drafts
@@ -133,11 +133,13 @@ def return_draft(ctx: pipeline.Context, draft_id: int, comment: str, actor: Staf
 def _refresh_grounds(appeal: Appeal) -> list[str]:
     """Grounds that follow from the corrected fields (LAW.md, Art. 11 p.1)."""
     person = appeal.applicant
-    wanted = {
-        "no-surname": not person.surname,
-        "no-postal-address": (appeal.channel == "post" or appeal.wants_paper_reply)
-        and not person.postal_address,
-    }
+    missing = missing_sender_details(
+        surname=person.surname,
+        postal_address=person.postal_address,
+        channel=appeal.channel,
+        wants_paper_reply=appeal.wants_paper_reply,
+    )
+    wanted = {code: why is not None for code, why in missing.items()}
     grounds = [g for g in appeal.findings.get("grounds", []) if wanted.get(g["code"], True)]
     present = {g["code"] for g in grounds}
     for code, needed in wanted.items():
