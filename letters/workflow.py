@@ -34,6 +34,7 @@ from store.search import index_appeal
 
 EDITABLE = "draft"
 RETURNED = "returned"  # sent back by the approver with a comment: edited into a new version
+OPEN_STATES = frozenset({EDITABLE, RETURNED})  # a version staff may still change
 
 
 def _appeal(s: Session, appeal_id: int) -> Appeal:
@@ -126,7 +127,7 @@ def edit_draft(
         old = s.get(Draft, draft_id, with_for_update=True)
         if old is None:
             raise NotFound(f"no draft {draft_id}")
-        if old.status not in (EDITABLE, RETURNED):
+        if old.status not in OPEN_STATES:
             raise DraftStateError(
                 f"draft {draft_id} is {old.status}; edit its latest version instead"
             )

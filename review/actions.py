@@ -38,7 +38,6 @@ APPLICANT_FIELDS = ("surname", "name", "patronymic", "postcode", "postal_address
 APPEAL_FIELDS = ("account", "contract")
 EDITABLE_FIELDS = APPLICANT_FIELDS + APPEAL_FIELDS
 DECISIONS = ("founded", "unfounded", "partly")
-OPEN_DRAFT = "draft"
 
 
 def require(actor: Staff, role: Role) -> None:
@@ -120,9 +119,9 @@ def return_draft(ctx: pipeline.Context, draft_id: int, comment: str, actor: Staf
         raise Forbidden("say why the draft goes back")
     with transaction(ctx.db) as s:
         draft = _draft(s, draft_id, lock=True)
-        if draft.status != OPEN_DRAFT:
+        if draft.status != letters_workflow.EDITABLE:
             raise Forbidden(f"draft {draft_id} is {draft.status}")
-        draft.status = "returned"
+        draft.status = letters_workflow.RETURNED
         draft.comment = comment.strip()
         audit(s, "returned", actor=actor.name, appeal_id=draft.appeal_id, draft_id=draft_id)
 
@@ -168,7 +167,10 @@ def correct_field(
         after = _refresh_grounds(appeal)
         wanted = {p.type for p in plan_drafts(appeal)}
         for d in appeal.drafts:
-            if d.type not in wanted and d.status in (OPEN_DRAFT, "returned"):
+            if d.type not in wanted and d.status in (
+                letters_workflow.EDITABLE,
+                letters_workflow.RETURNED,
+            ):
                 d.status = "superseded"
         # The value is personal data: the audit keeps the field's name only.
         audit(
