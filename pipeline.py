@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from errors import InputError
 from intake.fields import Fields, Known, extract_fields
-from intake.grounds import EarlierAppeal, OtherBody
+from intake.grounds import OtherBody
 from intake.mail import parse_message
-from intake.reading import Letter, Rules, read_letter
+from intake.reading import History, Letter, Rules, read_letter
 from intake.replies import reg_number_pattern, replied_appeal
 from intake.sources import Incoming
 from letters.drafting import letter_context, plan_drafts
@@ -326,7 +326,7 @@ def judge(
     ctx: Context,
     item: InboundItem,
     attachment_count: int,
-    earlier: tuple[EarlierAppeal, ...] = (),
+    earlier: History = (),
 ) -> Judgement:
     meta = item.meta
     sent_at = dt.datetime.fromisoformat(meta["sent_at"]) if meta.get("sent_at") else None
@@ -381,11 +381,11 @@ def register(ctx: Context, item_id: int) -> int | None:
         if item.state is not ItemState.read:
             return item.appeal_id
         attachments = len(item.attachments)
-    judgement = judge(ctx, item, attachments)
-    # `repeat` compares with the sender's earlier appeals: loaded here, at the edge.
-    earlier = earlier_appeals(ctx.db, judgement.fields, item.content_hash)
-    if earlier:
-        judgement = judge(ctx, item, attachments, tuple(earlier))
+    # `repeat` compares with the sender's earlier appeals: loaded here, at the edge,
+    # once the reading has found who the sender is.
+    judgement = judge(
+        ctx, item, attachments, lambda fields: earlier_appeals(ctx.db, fields, item.content_hash)
+    )
     for attempt in (1, 2):
         try:
             return _register(ctx, item_id, judgement)

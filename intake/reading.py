@@ -2,8 +2,9 @@
 
 ``read_letter`` is pure — text and metadata in, a ``LetterReading`` out — so the
 pipeline, the labelled-set test and the benchmark run the very same code.  What
-needs the store (the sender's earlier appeals, for ``repeat``) is loaded by the
-caller and passed in.
+needs the store (the sender's earlier appeals, for ``repeat``) is passed in by
+the caller: as a list, or as a function of the fields that looks them up, so
+that a letter is read once even when who sent it is only known from its text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from intake import grounds as g
@@ -68,9 +69,10 @@ def _with_basis(finding: Finding, rules: Rules) -> Finding:
     return finding
 
 
-def read_letter(
-    letter: Letter, rules: Rules, earlier: Sequence[g.EarlierAppeal] = ()
-) -> LetterReading:
+History = Sequence[g.EarlierAppeal] | Callable[[Fields], Sequence[g.EarlierAppeal]]
+
+
+def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterReading:
     text = cyrillic_words(letter.text)
     letter = dataclasses.replace(letter, text=text)
     fields = extract_fields(
@@ -90,6 +92,8 @@ def read_letter(
     )
     words = g.content_lemmas(letter.text, fields)
     sender = g.Sender.of(fields)
+    if callable(earlier):
+        earlier = earlier(fields)
     own_hits = len(classification.evidence.get("category", []))
     found = {
         "court-decision": g.court_decision(letter.text),
