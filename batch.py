@@ -3,15 +3,17 @@
 Files are taken in chunks of a few per OCR worker.  For each chunk, every
 file is claimed (stage 1) one by one; then the whole chunk is read at once
 in the background, so the pages of all its scans keep every OCR worker busy;
-meanwhile this thread stores the previous chunk's readings and registers and
-drafts its items one at a time, in the order the files were named (so the
-registration numbers follow that order, and only this thread writes to the
-store).  A chunk bounds how many documents are held in memory at once.
+meanwhile this thread stores the previous chunk's readings and registers its
+items one at a time, in the order the files were named (so the registration
+numbers follow that order, and only this thread writes to the store), then
+renders all their drafts as one batch.  Chunks bound how many documents are
+held in memory at once.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from pipeline import (
     Context,
     Outcome,
     ToRead,
-    advance,
+    advance_many,
     read_all,
     receive,
     store_reading,
@@ -33,6 +35,7 @@ from pipeline import (
 from store.models import ItemState
 
 DOCUMENTS_PER_WORKER = 4
+READ_AHEAD = 2  # chunks being read while an earlier one is finished
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,8 @@ class Batch:
         """Store a chunk's readings, then register and draft its items in order."""
         for t, reading in zip(todo, readings.result(), strict=True):
             store_reading(self.ctx, t.item_id, reading)
-        for c in claimed:
-            outcome = advance(self.ctx, c.item_id, c.new)
+        outcomes = advance_many(self.ctx, [(c.item_id, c.new) for c in claimed])
+        for c, outcome in zip(claimed, outcomes, strict=True):
             self.report(f"{c.path}\t{describe(outcome)}")
             quarantined = outcome.state is ItemState.quarantined
             self.failed += quarantined
@@ -109,18 +112,18 @@ def ingest_files(
     """Process files; a bad file is reported (and, in a drop folder, moved to
     ``failed/`` with its reason) and the others go on.  Returns how many failed."""
     batch = Batch(ctx, drop_root, report)
-    in_flight: set[int] = set()  # the same content twice in a row is read once
-    previous: tuple[list[Claimed], list[ToRead], Future[Any]] | None = None
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pismo-read") as background:
+    reading: deque[tuple[list[Claimed], list[ToRead], Future[Any]]] = deque()
+    # Two chunks are read while an earlier one is registered and drafted: the OCR
+    # workers always have the next chunk's pages queued, however long that takes.
+    with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="pismo-read") as background:
         for chunk in chunks(paths, DOCUMENTS_PER_WORKER * ctx.ocr_pool.workers):
             claimed = batch.claim(chunk)
+            in_flight = {t.item_id for _claimed, todo, _readings in reading for t in todo}
             ids = dict.fromkeys(c.item_id for c in claimed if c.item_id not in in_flight)
             todo = to_read(ctx, list(ids))
-            in_flight = set(ids)
-            current = (claimed, todo, background.submit(read_all, ctx, todo))
-            if previous is not None:
-                batch.finish(*previous)
-            previous = current
-        if previous is not None:
-            batch.finish(*previous)
+            reading.append((claimed, todo, background.submit(read_all, ctx, todo)))
+            if len(reading) > READ_AHEAD:
+                batch.finish(*reading.popleft())
+        while reading:
+            batch.finish(*reading.popleft())
     return batch.failed

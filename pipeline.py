@@ -30,7 +30,8 @@ from intake.mail import parse_message
 from intake.reading import History, Letter, Rules, read_letter
 from intake.replies import reg_number_pattern, replied_appeal
 from intake.sources import Incoming
-from letters.drafting import letter_context, plan_drafts
+from letters.drafting import PlannedDraft, letter_context, plan_drafts
+from letters.pdf import LetterDoc
 from letters.render import Renderer
 from ocr.document import DocumentText, OcrOptions, is_pdf, read_document
 from ocr.pool import OcrPool
@@ -511,34 +512,60 @@ def judged_values(
 
 def draft(ctx: Context, appeal_id: int) -> list[str]:
     """Render the drafts the appeal calls for that it does not have yet; their PDF paths."""
-    with transaction(ctx.db) as s:
-        appeal = s.scalars(
-            sa.select(Appeal)
-            .where(Appeal.id == appeal_id)
-            .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
-        ).one()
-        have = {d.type for d in appeal.drafts}
-        todo = [p for p in plan_drafts(appeal) if p.type not in have]
-    # One batch: the engine writes all of an appeal's letters as one PDF and splits it.
+    return draft_many(ctx, [appeal_id])[appeal_id]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    appeal_id: int
+    reg_number: str
+    plan: PlannedDraft
+    letter: LetterDoc
+
+
+def draft_many(ctx: Context, appeal_ids: Sequence[int]) -> dict[int, list[str]]:
+    """``draft`` for many appeals at once: the engine lays out all their letters and
+    writes them as one PDF, then splits it (letters.pdf), which costs far less per
+    letter than one document each."""
     today = ctx.today()
-    letters = [
-        ctx.renderer.letter(
-            plan.template, appeal.regime, letter_context(appeal, plan, ctx.settings.org, today)
-        )
-        for plan in todo
-    ]
+    planned: list[_Planned] = []
+    with transaction(ctx.db) as s:
+        appeals = s.scalars(
+            sa.select(Appeal)
+            .where(Appeal.id.in_(appeal_ids))
+            .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
+        ).all()
+        for appeal in appeals:
+            have = {d.type for d in appeal.drafts}
+            for plan in plan_drafts(appeal):
+                if plan.type not in have:
+                    context = letter_context(appeal, plan, ctx.settings.org, today)
+                    letter = ctx.renderer.letter(plan.template, appeal.regime, context)
+                    planned.append(_Planned(appeal.id, appeal.reg_number, plan, letter))
+    pdfs = ctx.renderer.pdfs([p.letter for p in planned])
+    paths: dict[int, list[str]] = {appeal_id: [] for appeal_id in appeal_ids}
+    for appeal_id in appeal_ids:
+        mine = [(p, pdf) for p, pdf in zip(planned, pdfs, strict=True) if p.appeal_id == appeal_id]
+        paths[appeal_id] = _store_drafts(ctx, appeal_id, mine)
+    return paths
+
+
+def _store_drafts(
+    ctx: Context, appeal_id: int, rendered: list[tuple[_Planned, bytes]]
+) -> list[str]:
+    """One appeal's new drafts, and its state moved on to ``drafted``, in one transaction."""
     paths = []
-    for plan, pdf in zip(todo, ctx.renderer.pdfs(letters), strict=True):
-        digest = ctx.blobs.put(pdf)
-        path = draft_path(ctx, appeal.reg_number, plan.type)
-        with transaction(ctx.db) as s:
-            # The appeal's row lock makes the check below and the insert one step
-            # for concurrent processes on PostgreSQL (SQLite serialises writers anyway).
-            s.get_one(Appeal, appeal_id, with_for_update=True)
+    with transaction(ctx.db) as s:
+        # The appeal's row lock makes the check below and the insert one step
+        # for concurrent processes on PostgreSQL (SQLite serialises writers anyway).
+        s.get_one(Appeal, appeal_id, with_for_update=True)
+        for planned, pdf in rendered:
+            plan = planned.plan
             if s.scalar(
                 sa.select(Draft.id).where(Draft.appeal_id == appeal_id, Draft.type == plan.type)
             ):
                 continue  # another process drafted it meanwhile
+            path = draft_path(ctx, planned.reg_number, plan.type)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
             row = Draft(
@@ -548,13 +575,12 @@ def draft(ctx: Context, appeal_id: int) -> list[str]:
                 version=1,
                 status="draft",
                 pdf_path=str(path),
-                pdf_hash=digest,
+                pdf_hash=ctx.blobs.put(pdf),
             )
             s.add(row)
             s.flush()
             audit(s, "drafted", appeal_id=appeal_id, draft_id=row.id, type=plan.type)
-        paths.append(str(path))
-    with transaction(ctx.db) as s:
+            paths.append(str(path))
         s.execute(
             sa.update(InboundItem)
             .where(InboundItem.appeal_id == appeal_id, InboundItem.state == ItemState.registered)
@@ -584,22 +610,40 @@ def process(ctx: Context, incoming: Incoming) -> Outcome:
 
 def advance(ctx: Context, item_id: int, new: bool = False) -> Outcome:
     """Run whatever stages an item still needs, from wherever it stopped."""
-    read(ctx, item_id)
-    appeal_id = register(ctx, item_id)
-    drafts: list[str] = []
+    return advance_many(ctx, [(item_id, new)])[0]
+
+
+def advance_many(ctx: Context, items: Sequence[tuple[int, bool]]) -> list[Outcome]:
+    """``advance`` for many (item id, new) at once: each registered in turn, in this
+    order, then the drafts of all of them rendered as one batch."""
+    drafting: dict[int, int] = {}  # appeal id: the item it was registered from
+    for item_id, _new in items:
+        read(ctx, item_id)
+        appeal_id = register(ctx, item_id)
+        if appeal_id is not None and _state(ctx, item_id) is ItemState.registered:
+            drafting[appeal_id] = item_id
+    drafted = draft_many(ctx, list(drafting)) if drafting else {}
+    outcomes = []
     with transaction(ctx.db) as s:
-        item = s.get_one(InboundItem, item_id)
-        state = item.state
-    if appeal_id is not None and state is ItemState.registered:
-        drafts = draft(ctx, appeal_id)
+        for item_id, new in items:
+            item = s.get_one(InboundItem, item_id)
+            outcomes.append(
+                Outcome(
+                    item_id=item_id,
+                    new=new,
+                    state=item.state,
+                    reg_number=item.appeal.reg_number if item.appeal else None,
+                    reason=item.not_registered_reason,
+                    drafts=tuple(
+                        drafted[item.appeal_id]
+                        if item.appeal_id and drafting.get(item.appeal_id) == item_id
+                        else ()
+                    ),
+                )
+            )
+    return outcomes
+
+
+def _state(ctx: Context, item_id: int) -> ItemState:
     with transaction(ctx.db) as s:
-        item = s.get_one(InboundItem, item_id)
-        reg = item.appeal.reg_number if item.appeal else None
-        return Outcome(
-            item_id=item_id,
-            new=new,
-            state=item.state,
-            reg_number=reg,
-            reason=item.not_registered_reason,
-            drafts=tuple(drafts),
-        )
+        return s.get_one(InboundItem, item_id).state

@@ -19,9 +19,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from errors import OcrError
@@ -43,8 +47,34 @@ def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
+def _started() -> None:
+    """A no-op job: submitting one per worker makes the pool start them all."""
+
+
 def _read_spooled_page(path: str, index: int, options: OcrOptions) -> PageText:
     return read_page(Path(path).read_bytes(), index, options)
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start worker processes without the caller's main module.
+
+    multiprocessing runs the parent's ``__main__`` script again in every new
+    worker (for functions defined there; the pool's are all in this module).
+    Here that script is the whole CLI: each worker spent 1-2 s importing
+    SQLAlchemy, WeasyPrint and pymorphy3 before reading its first page
+    (measured with bench/ocr.py: the first Tesseract started 5 s in)."""
+    main = sys.modules["__main__"]
+    file, spec = getattr(main, "__file__", None), getattr(main, "__spec__", None)
+    if file is not None:
+        del main.__file__
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        if file is not None:
+            main.__file__ = file
+        main.__spec__ = spec
 
 
 class OcrPool:
@@ -53,17 +83,26 @@ class OcrPool:
     def __init__(self, workers: int) -> None:
         self.workers = worker_count(workers)
         self._executor: ProcessPoolExecutor | None = None
+        self._starting = threading.Lock()  # documents are read from several threads
 
     def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            context = multiprocessing.get_context("forkserver")
-            # The server imports only the OCR code; without this it would import the
-            # main module (the whole CLI: SQLAlchemy, WeasyPrint, pymorphy3) first.
-            context.set_forkserver_preload(["ocr.pool"])
-            self._executor = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=context, initializer=_init_worker
-            )
-        return self._executor
+        with self._starting:
+            if self._executor is None:
+                context = multiprocessing.get_context("forkserver")
+                # The server imports only the OCR code; by default it would import
+                # the main module (the whole CLI) first.
+                context.set_forkserver_preload(["ocr.pool"])
+                executor = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=context, initializer=_init_worker
+                )
+                # All workers now, while the main module is hidden: the executor starts
+                # one per job until it has ``workers``, and never starts one again.
+                with _main_module_hidden():
+                    started = [executor.submit(_started) for _ in range(self.workers)]
+                for f in started:
+                    f.result()
+                self._executor = executor
+            return self._executor
 
     def read_pages(self, data: bytes, count: int, options: OcrOptions) -> list[PageText]:
         """Pages 0..count-1 of one document, read in parallel; a ``PageMapper``.

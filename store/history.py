@@ -7,13 +7,14 @@ first, each with the content words its reading stored.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from intake.fields import Fields
 from intake.grounds import EarlierAppeal, Sender
 from store.db import transaction
-from store.models import Appeal, Applicant
+from store.models import Appeal, Applicant, Draft
 
 # An appeal counts as answered on the merits once its answer is out; the
 # acknowledgment of registration and the notices of a ground are not answers.
@@ -23,30 +24,10 @@ SENT_DRAFT_STATUSES = frozenset({"approved", "sent"})
 MOST = 20
 
 
-def answered_on_merits(appeal: Appeal) -> bool:
-    if appeal.grounds and not set(appeal.grounds) <= {"repeat"}:
-        return False
-    return appeal.status in ANSWERED_STATUSES or any(
-        d.type in ANSWER_DRAFT_TYPES and d.status in SENT_DRAFT_STATUSES for d in appeal.drafts
-    )
-
-
-def earlier_appeal(appeal: Appeal) -> EarlierAppeal:
-    person = appeal.applicant
-    full = (person.surname, person.name, person.patronymic)
-    reading = appeal.findings.get("reading") or {}
-    return EarlierAppeal(
-        reg_number=appeal.reg_number,
-        registered=appeal.registered_at.date(),
-        sender=Sender.named(person.email, appeal.account, full),
-        category=appeal.category,
-        words=frozenset(reading.get("words") or ()),
-        answered=answered_on_merits(appeal),
-    )
-
-
 def earlier_appeals(db_url: str, fields: Fields, content_hash: str) -> list[EarlierAppeal]:
-    """The sender's appeals other than the one with ``content_hash``, newest first."""
+    """The sender's appeals other than the one with ``content_hash``, newest first.
+
+    Columns, not ORM objects: this runs for every letter registered."""
     sender = Sender.of(fields)
     same: list[sa.ColumnElement[bool]] = []
     if sender.email:
@@ -64,12 +45,53 @@ def earlier_appeals(db_url: str, fields: Fields, content_hash: str) -> list[Earl
     if not same:
         return []
     with transaction(db_url) as s:
-        appeals = s.scalars(
-            sa.select(Appeal)
+        rows = s.execute(
+            sa.select(
+                Appeal.id,
+                Appeal.reg_number,
+                Appeal.registered_at,
+                Appeal.category,
+                Appeal.status,
+                Appeal.account,
+                Appeal.findings,
+                Applicant.email,
+                Applicant.surname,
+                Applicant.name,
+                Applicant.patronymic,
+            )
             .join(Appeal.applicant)
             .where(sa.or_(*same), Appeal.content_hash != content_hash)
             .order_by(Appeal.registered_at.desc())
             .limit(MOST)
-            .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
         ).all()
-        return [earlier_appeal(a) for a in appeals]
+        answers_out = (
+            set(
+                s.scalars(
+                    sa.select(Draft.appeal_id).where(
+                        Draft.appeal_id.in_([r.id for r in rows]),
+                        Draft.type.in_(ANSWER_DRAFT_TYPES),
+                        Draft.status.in_(SENT_DRAFT_STATUSES),
+                    )
+                )
+            )
+            if rows
+            else set()
+        )
+    return [
+        EarlierAppeal(
+            reg_number=r.reg_number,
+            registered=r.registered_at.date(),
+            sender=Sender.named(r.email, r.account, (r.surname, r.name, r.patronymic)),
+            category=r.category,
+            words=frozenset((r.findings.get("reading") or {}).get("words") or ()),
+            answered=_answered_on_merits(r.findings, r.status, r.id in answers_out),
+        )
+        for r in rows
+    ]
+
+
+def _answered_on_merits(findings: dict[str, Any], status: str, answer_out: bool) -> bool:
+    grounds = {g["code"] for g in findings.get("grounds", [])}
+    if grounds and not grounds <= {"repeat"}:
+        return False
+    return status in ANSWERED_STATUSES or answer_out
