@@ -25,6 +25,7 @@ import ipaddress
 import logging
 import ssl
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ from settings import MailSettings
 log = logging.getLogger("pismo.imap")
 # What a server going away looks like from imapclient and the socket underneath.
 CONNECTION_ERRORS = (IMAPClientAbortError, imaplib.IMAP4.abort, OSError, EOFError)
+IDLE_CHECK = 1.0  # seconds each look for IDLE news waits, so that ``stop`` is seen soon
 
 
 class ConnectionLost(Exception):
@@ -148,7 +150,7 @@ class ImapMailbox:
             raise MailServerError(f"{a.display}: certificate not trusted ({exc.verify_message}); "
                                   "set mail.ca_file") from exc  # fmt: skip
         except CONNECTION_ERRORS as exc:
-            raise ConnectionLost(f"{a.display}: {exc}") from exc
+            raise ConnectionLost(str(exc)) from exc  # the caller's message names the server
         self.client = client
         try:
             self.can_move = client.has_capability("MOVE")
@@ -293,14 +295,25 @@ class ImapMailbox:
             stop.wait(timeout)
             return
         deadline = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=timeout)
+        empty_at_once = 0
         try:
             client.idle()
             while not stop.is_set() and dt.datetime.now(dt.UTC) < deadline:
-                responses = client.idle_check(timeout=1)
+                asked = time.monotonic()
+                responses = client.idle_check(timeout=IDLE_CHECK)
+                if any(r[:1] == (b"BYE",) for r in responses):
+                    raise ConnectionLost("the server is shutting down")
+                # A socket at its end is always readable yet gives no line: imapclient then
+                # returns nothing at once, and this loop would spin until the deadline.
+                # (Once may be a TLS record half-received; twice running is the end.)
+                quick = time.monotonic() - asked < IDLE_CHECK / 2
+                empty_at_once = empty_at_once + 1 if quick and not responses else 0
+                if empty_at_once == 2:
+                    raise ConnectionLost("the server closed the connection")
                 if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
                     break
             client.idle_done()
-        except (TimeoutError, *CONNECTION_ERRORS, IMAPClientError) as exc:
+        except (ConnectionLost, TimeoutError, *CONNECTION_ERRORS, IMAPClientError) as exc:
             log.info("IDLE ended by the server (%s); reconnecting on the next pass", exc)
             self.close()
 

@@ -7,9 +7,11 @@ made with Debian's ``postgresql`` binaries in a temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -178,9 +180,24 @@ class Dovecot:
         """The name and password of one of the users made at start (``userN``)."""
         return f"user{n}", f"secret{n}"
 
-    def restart(self) -> None:
+    def stop(self) -> None:
+        """Stop the server, dropping every client; ``start`` brings it back on the same port."""
         _doveadm_stop(self.config)
+
+    def start(self) -> None:
         _start_dovecot(self.config, self.root, self.port)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def drop_clients(self) -> None:
+        """Kill the imap processes: their connections end at once, without a BYE."""
+        master = _master_pid(self.config)
+        for pid in _session_pids(master) if master else []:
+            with contextlib.suppress(OSError):  # gone meanwhile
+                if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0] == b"dovecot/imap":
+                    os.kill(pid, signal.SIGKILL)
 
 
 def _nobody() -> tuple[int, int]:
@@ -214,13 +231,58 @@ def _start_dovecot(config: Path, root: Path, port: int) -> None:
         time.sleep(0.05)
 
 
+def _master_pid(config: Path) -> int | None:
+    """The running master of this server (its pid file may outlive a crash)."""
+    try:
+        pid = int((config.parent / "run" / "master.pid").read_text().split()[0])
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, ValueError, IndexError):
+        return None
+    return pid if str(config).encode() in command else None
+
+
 def _doveadm_stop(config: Path) -> None:
+    pid_file = config.parent / "run" / "master.pid"
+    master = _master_pid(config)
     subprocess.run(["doveadm", "-c", str(config), "stop"], capture_output=True)
     # doveadm returns before the listener is gone; wait so a restart can bind again.
-    pid_file = config.parent / "run" / "master.pid"
     deadline = time.monotonic() + 10
     while pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    if master is not None:
+        _end_session(master)
+
+
+def _session_pids(sid: int) -> list[int]:
+    """Live processes of the session ``sid`` (Linux /proc), other than this one."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # gone meanwhile
+        pid = int(stat.parent.name)
+        if int(fields[3]) == sid and fields[0] != "Z" and pid != os.getpid():
+            pids.append(pid)
+    return pids
+
+
+def _end_session(master: int) -> None:
+    """End what the stopped master left running: the server is then really gone.
+
+    Dovecot's master starts a session of its own; its imap processes outlive it
+    (``shutdown_clients`` notwithstanding, as of 2.3.19) and go on serving the
+    connections they have, IDLE included, so a stop would drop no client.
+    """
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in _session_pids(master):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + 5
+        while _session_pids(master) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _session_pids(master):
+            return
 
 
 def _self_signed(root: Path) -> tuple[Path, Path]:

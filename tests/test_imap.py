@@ -362,6 +362,25 @@ def test_the_daemon_wakes_on_new_mail_by_idle(env: dict[str, str], mailbox: Mail
     assert mailbox.password not in out + err
 
 
+def test_idle_notices_a_dropped_connection_at_once(imap_ctx: Context, dovecot: Dovecot) -> None:
+    import threading
+    import time
+
+    from intake.imap_intake import ImapIntake
+
+    intake = ImapIntake(imap_ctx)
+    intake.run_pass(lambda *_: None)  # connects; the mailbox is empty
+    dropper = threading.Timer(1, dovecot.drop_clients)
+    dropper.start()
+    started, cpu = time.monotonic(), time.process_time()
+    intake.wait_for_mail(60, threading.Event())
+    dropper.join()
+    # Not the whole timeout, and not spinning through it: the next pass reconnects.
+    assert time.monotonic() - started < 10 and time.process_time() - cpu < 2
+    assert intake.mailbox.client is None
+    intake.close()
+
+
 # --- TLS and the password -------------------------------------------------------------------------
 
 
