@@ -118,7 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    mailbox = ImapIntake(ctx) if maildir_path(ctx.settings.mail_url) is None else None
+    mailbox = ImapIntake(ctx, stop) if maildir_path(ctx.settings.mail_url) is None else None
     while not stop.is_set():
         try:
             run_once(ctx, print, mailbox)

@@ -48,8 +48,9 @@ Report = Callable[[str, Outcome], None]
 class ImapIntake:
     """The mailbox of ``settings.mail_url``; one connection, kept between passes."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, stop: threading.Event | None = None) -> None:
         self.ctx = ctx
+        self.stop = stop or threading.Event()  # set by the daemon's SIGTERM: stop retrying
         settings = ctx.settings
         self.address = parse_mail_url(settings.mail_url, settings.mail)
         self.mailbox = ImapMailbox(self.address, settings.mail, settings.limits.max_file_bytes)
@@ -87,7 +88,8 @@ class ImapIntake:
                         f"{self.address.display} unreachable: {exc}; giving up this pass"
                     ) from exc
                 log.warning("%s: %s; reconnecting in %.1f s", self.address.display, exc, delay)
-                time.sleep(delay)
+                if self.stop.wait(delay):
+                    return 0  # stopping: what was not taken stays on the server for next time
                 delay = min(delay * 2, self.ctx.settings.mail.reconnect_max_delay)
 
     def _pass(self, report: Report) -> int:

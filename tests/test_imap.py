@@ -381,6 +381,28 @@ def test_idle_notices_a_dropped_connection_at_once(imap_ctx: Context, dovecot: D
     intake.close()
 
 
+def test_a_stop_ends_the_reconnection_backoff(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM during an outage stops the daemon in seconds, not after ``reconnect_give_up``."""
+    import threading
+    import time
+
+    from intake.imap_intake import ImapIntake
+    from tests.servers import free_port
+
+    monkeypatch.setenv("PISMO_MAIL_URL", f"imap://nobody:x@127.0.0.1:{free_port()}/INBOX")
+    settings = load_settings()
+    db.ensure_migrated(settings.db_url)
+    stop = threading.Event()
+    intake = ImapIntake(Context(settings), stop)
+    threading.Timer(2, stop.set).start()
+    started = time.monotonic()
+    assert intake.run_pass(lambda *_: None) == 0  # nothing taken, nothing lost
+    assert time.monotonic() - started < 6
+    intake.close()
+
+
 # --- TLS and the password -------------------------------------------------------------------------
 
 
