@@ -1,13 +1,13 @@
 """Many files through the pipeline at once: OCR in parallel, registration in order.
 
-Files are taken in chunks of a few per OCR worker.  For each chunk, every
-file is claimed (stage 1) one by one; then the whole chunk is read at once
-in the background, so the pages of all its scans keep every OCR worker busy;
-meanwhile this thread stores the previous chunk's readings and registers its
-items one at a time, in the order the files were named (so the registration
-numbers follow that order, and only this thread writes to the store), then
-renders all their drafts as one batch.  Chunks bound how many documents are
-held in memory at once.
+Files are taken in chunks of a few per OCR worker.  Every file of a chunk is
+claimed (stage 1) one by one, and each is then read in the background, so the
+pages of all the scans of two chunks keep every OCR worker busy.  Meanwhile
+this thread registers the earliest chunk's items in the order the files were
+named (so the registration numbers follow that order, and only this thread
+writes to the store), each as soon as its reading is in, then renders all
+their drafts as one batch.  Chunks bound how many documents are held in
+memory at once.
 """
 
 from __future__ import annotations
@@ -18,19 +18,19 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from errors import InputError
-from intake.sources import read_file, settle
+from intake.sources import SCAN_SUFFIXES, read_file, settle
 from pipeline import (
     Context,
     Outcome,
-    ToRead,
+    Reading,
     advance_many,
-    read_all,
     receive,
+    register,
     store_reading,
     to_read,
+    try_read,
 )
 from store.models import ItemState
 
@@ -92,10 +92,14 @@ class Batch:
                     settle(path, self.drop_root, ok=False, reason=str(exc))
         return claimed
 
-    def finish(self, claimed: list[Claimed], todo: list[ToRead], readings: Future[Any]) -> None:
-        """Store a chunk's readings, then register and draft its items in order."""
-        for t, reading in zip(todo, readings.result(), strict=True):
-            store_reading(self.ctx, t.item_id, reading)
+    def finish(
+        self, claimed: list[Claimed], readings: dict[int, Future[Reading | InputError]]
+    ) -> None:
+        """Register a chunk's items in order, each as soon as its reading is in (while
+        the workers read the rest), then draft them all at once."""
+        for item_id, reading in readings.items():
+            store_reading(self.ctx, item_id, reading.result())
+            register(self.ctx, item_id)
         outcomes = advance_many(self.ctx, [(c.item_id, c.new) for c in claimed])
         for c, outcome in zip(claimed, outcomes, strict=True):
             self.report(f"{c.path}\t{describe(outcome)}")
@@ -112,18 +116,27 @@ def ingest_files(
     """Process files; a bad file is reported (and, in a drop folder, moved to
     ``failed/`` with its reason) and the others go on.  Returns how many failed."""
     batch = Batch(ctx, drop_root, report)
-    reading: deque[tuple[list[Claimed], list[ToRead], Future[Any]]] = deque()
-    # Two chunks are read while an earlier one is registered and drafted: the OCR
-    # workers always have the next chunk's pages queued, however long that takes.
-    with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="pismo-read") as background:
-        for chunk in chunks(paths, DOCUMENTS_PER_WORKER * ctx.ocr_pool.workers):
+    pending: deque[tuple[list[Claimed], dict[int, Future[Reading | InputError]]]] = deque()
+    chunk_size = DOCUMENTS_PER_WORKER * ctx.ocr_pool.workers
+    # Items of two chunks are read while an earlier chunk is registered and drafted:
+    # the OCR workers always have pages queued, however long the main thread takes.
+    # A thread per item only waits for the worker processes.
+    readers = ThreadPoolExecutor(
+        max_workers=(READ_AHEAD + 1) * chunk_size, thread_name_prefix="pismo-read"
+    )
+    with readers:
+        for n, chunk in enumerate(chunks(paths, chunk_size)):
+            if n == 0 and any(p.suffix.lower() in SCAN_SUFFIXES for p in chunk):
+                readers.submit(ctx.ocr_pool.start)  # the workers boot while files are claimed
             claimed = batch.claim(chunk)
-            in_flight = {t.item_id for _claimed, todo, _readings in reading for t in todo}
+            in_flight = {item_id for _claimed, readings in pending for item_id in readings}
             ids = dict.fromkeys(c.item_id for c in claimed if c.item_id not in in_flight)
-            todo = to_read(ctx, list(ids))
-            reading.append((claimed, todo, background.submit(read_all, ctx, todo)))
-            if len(reading) > READ_AHEAD:
-                batch.finish(*reading.popleft())
-        while reading:
-            batch.finish(*reading.popleft())
+            readings = {
+                t.item_id: readers.submit(try_read, ctx, t) for t in to_read(ctx, list(ids))
+            }
+            pending.append((claimed, readings))
+            if len(pending) > READ_AHEAD:
+                batch.finish(*pending.popleft())
+        while pending:
+            batch.finish(*pending.popleft())
     return batch.failed

@@ -245,15 +245,16 @@ def read_all(ctx: Context, todo: Sequence[ToRead]) -> list[Reading | InputError]
     """Readings of many items, in parallel; touches no database, so it may run in
     the background while this process registers the items read before."""
     if len(todo) <= 1:
-        return [_try_read(ctx, t.channel, t.digest) for t in todo]
+        return [try_read(ctx, t) for t in todo]
     # Threads only wait on the worker processes; one per item keeps the queue full.
     with ThreadPoolExecutor(max_workers=min(len(todo), 4 * ctx.ocr_pool.workers)) as ex:
-        return list(ex.map(lambda t: _try_read(ctx, t.channel, t.digest), todo))
+        return list(ex.map(lambda t: try_read(ctx, t), todo))
 
 
-def _try_read(ctx: Context, channel: Channel, digest: str) -> Reading | InputError:
+def try_read(ctx: Context, t: ToRead) -> Reading | InputError:
+    """One item's reading, or why it cannot be read; touches no database."""
     try:
-        return read_item(ctx, channel, ctx.blobs.get(digest))
+        return read_item(ctx, t.channel, ctx.blobs.get(t.digest))
     except InputError as exc:
         return exc
 

@@ -15,6 +15,7 @@ of ``ocr.pool``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import json
 import threading
@@ -26,10 +27,10 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
-from errors import InputError, TooLarge, UnsupportedFile
+from errors import InputError, OcrError, TooLarge, UnsupportedFile
 from ocr.latin import reread_latin
-from ocr.orientation import recognise_upright
-from ocr.tesseract import PageText
+from ocr.orientation import reads_well, recognise_upright
+from ocr.tesseract import PageText, recognise_file
 
 # A page with fewer letters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 40
@@ -123,22 +124,61 @@ def survey(data: bytes, options: OcrOptions) -> tuple[DocumentText | None, int]:
     return None, sum(1 for _ in _frames(data, options))
 
 
-def read_page(data: bytes, index: int, options: OcrOptions) -> PageText:
-    """One page's text: the expensive step, run in a worker process."""
+def read_page(data: bytes, index: int, options: OcrOptions, path: str | None = None) -> PageText:
+    """One page's text: the expensive step, run in a worker process.
+
+    A whole one-page PNG or JPEG at ``path`` is given to Tesseract as it is:
+    decoding it here as well cost a tenth of Tesseract's own time per page
+    (bench/ocr.py).  It is decoded only if the page needs a second look or
+    has an address to re-read, or if Tesseract cannot read the file (then
+    decoding says why)."""
+    if path is not None and _whole_single_image(data):
+        try:
+            first: PageText | None = recognise_file(path, options.languages)
+        except OcrError:
+            first = None
+        if first is not None and reads_well(first):
+            return reread_latin(functools.cache(lambda: _decode(data, index, options)), first)
+        image = _decode(data, index, options)
+        page, upright = recognise_upright(image, options.languages, first)
+    else:
+        image = _decode(data, index, options)
+        page, upright = recognise_upright(image, options.languages)
+    return reread_latin(lambda: upright, page)
+
+
+def _decode(data: bytes, index: int, options: OcrOptions) -> Image.Image:
+    """Page ``index`` as a greyscale image."""
     if is_pdf(data):
         with _pdf(data) as pdf:
-            page = pdf[index]
-            bitmap = page.render(scale=options.dpi / 72, grayscale=True)
-            image = bitmap.to_pil()
-    else:
-        for n, frame in enumerate(_frames(data, options, decode=index)):
-            if n == index:
-                image = frame.convert("L")
-                break
-        else:
-            raise InputError(f"page {index + 1} vanished from the image")
-    page, upright = recognise_upright(image, options.languages)
-    return reread_latin(upright, page)
+            bitmap = pdf[index].render(scale=options.dpi / 72, grayscale=True)
+            image: Image.Image = bitmap.to_pil()
+            return image
+    for n, frame in enumerate(_frames(data, options, decode=index)):
+        if n == index:
+            return frame.convert("L")
+    raise InputError(f"page {index + 1} vanished from the image")
+
+
+def _whole_single_image(data: bytes) -> bool:
+    """A one-page 8-bit greyscale PNG or JPEG, complete to its end marker: what Tesseract
+    would be given after decoding anyway.  Bilevel or colour pages are decoded here,
+    so that every page is read from the same grey image (Tesseract's own conversion
+    of a bilevel page read a date wrong), and a cut-off JPEG, which Tesseract would
+    read as half a page, fails to decode with its reason."""
+    ends = {"PNG": b"IEND\xaeB`\x82", "JPEG": b"\xff\xd9"}
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # the header only: nothing is decoded
+            end = ends.get(image.format or "")
+            single = not getattr(image, "is_animated", False)
+            return (
+                end is not None
+                and single
+                and image.mode == "L"
+                and data.rstrip(b"\0").endswith(end)
+            )
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False  # decoding will say what is wrong
 
 
 # PDFium is not thread-safe; worker jobs and web requests run in threads.

@@ -12,7 +12,7 @@ replaces the Russian one only when it is a well-formed address.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pytesseract
 from PIL import Image
@@ -25,12 +25,13 @@ LATIN_MARKS = ("@", "http", "www", "://")
 PADDING = 12  # pixels around the crop, so the first and last letters are whole
 
 
-def reread_latin(image: Image.Image, page: PageText) -> PageText:
-    """The page with its e-mail addresses and URLs read by the Latin model."""
+def reread_latin(image: Callable[[], Image.Image], page: PageText) -> PageText:
+    """The page with its e-mail addresses and URLs read by the Latin model; ``image``
+    gives the page's image, needed only when there is such a word."""
     words: list[Word] = []
     changed = False
     for token, latin in _tokens(page.words):
-        text = _read_latin(image, token) if latin else None
+        text = _read_latin(image(), token) if latin else None
         if text is None:
             words.extend(token)
         else:

@@ -34,13 +34,24 @@ _ROTATE = re.compile(r"Rotate:\s*(\d+)")
 _CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
-def recognise_upright(image: Image.Image, languages: str) -> tuple[PageText, Image.Image]:
+def reads_well(page: PageText) -> bool:
+    """Read with confidence, its lines level: no second look would do better."""
+    return _confident(page) and abs(line_slope(page)) < MIN_SKEW
+
+
+def _confident(page: PageText) -> bool:
+    return page.mean_confidence is not None and page.mean_confidence >= RETRY_BELOW
+
+
+def recognise_upright(
+    image: Image.Image, languages: str, first: PageText | None = None
+) -> tuple[PageText, Image.Image]:
     """The page's text, and the page turned the way it was read (the words' boxes
-    are on that image)."""
-    first = recognise(image, languages)
-    confident = first.mean_confidence is not None and first.mean_confidence >= RETRY_BELOW
-    if confident and abs(line_slope(first)) < MIN_SKEW:
+    are on that image).  ``first`` is a reading of the page as it is, if there is one."""
+    first = first or recognise(image, languages)
+    if reads_well(first):
         return first, image
+    confident = _confident(first)
     turned = image
     # Only a page that reads badly may be upside down or sideways; a skewed one
     # can read at high confidence, and OSD on it sometimes guesses a quarter turn.

@@ -52,7 +52,7 @@ def _started() -> None:
 
 
 def _read_spooled_page(path: str, index: int, options: OcrOptions) -> PageText:
-    return read_page(Path(path).read_bytes(), index, options)
+    return read_page(Path(path).read_bytes(), index, options, path)
 
 
 @contextmanager
@@ -84,6 +84,10 @@ class OcrPool:
         self.workers = worker_count(workers)
         self._executor: ProcessPoolExecutor | None = None
         self._starting = threading.Lock()  # documents are read from several threads
+
+    def start(self) -> None:
+        """Start the workers now rather than on the first page."""
+        self._pool()
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._starting:

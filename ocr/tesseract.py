@@ -50,11 +50,14 @@ def image_file(image: Image.Image) -> Iterator[str]:
 
 
 def recognise(image: Image.Image, languages: str) -> PageText:
+    with image_file(image) as path:
+        return recognise_file(path, languages)
+
+
+def recognise_file(path: str, languages: str) -> PageText:
+    """The page in an image file Tesseract reads itself (PGM, PNG, JPEG, TIFF)."""
     try:
-        with image_file(image) as path:
-            data = pytesseract.image_to_data(
-                path, lang=languages, output_type=pytesseract.Output.DICT
-            )
+        data = pytesseract.image_to_data(path, lang=languages, output_type=pytesseract.Output.DICT)
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
         raise OcrError(f"Tesseract failed: {exc}") from exc
     words = [

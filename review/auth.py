@@ -10,6 +10,7 @@ the app's secret key: it is tied to one login and never stored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import os
@@ -30,7 +31,13 @@ from store.registration import audit
 RANK = {Role.clerk: 1, Role.approver: 2, Role.admin: 3}
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the user does not exist, so that takes as long as a wrong
+    password; made on first use (hashing costs 0.1 s, every CLI command paid it)."""
+    return _hasher.hash("not a password of anyone")
 
 
 class AuthError(PismoError):
@@ -79,7 +86,7 @@ def add_user(session: Session, name: str, role: str, password: str, actor: str) 
 def check_password(session: Session, name: str, password: str) -> User | None:
     user = session.scalar(sa.select(User).where(User.name == name, User.active.is_(True)))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
         return None
     return user
