@@ -251,6 +251,8 @@ def run_worker(ctx: pipeline.Context, wait: bool = True) -> None:
     """``pismo worker``: process jobs until stopped (SIGTERM/SIGINT finish the current ones)."""
     use_context(ctx)
     options = ctx.settings.worker
+    if not options.queues or "ocr" in options.queues:
+        ctx.ocr_pool.start()  # before the first job, not during it
     with connected(ctx.db) as bound:
         bound.run_worker(
             queues=options.queues or None,
