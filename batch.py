@@ -71,6 +71,7 @@ class Batch:
     ctx: Context
     drop_root: Path | None  # settle files there; None for files named on the command line
     report: Callable[[str], None]
+    drafts: bool = True  # False: registered items wait for the next run to draft them
     failed: int = 0
 
     def claim(self, chunk: list[Path]) -> list[Claimed]:
@@ -100,7 +101,8 @@ class Batch:
         for item_id, reading in readings.items():
             store_reading(self.ctx, item_id, reading.result())
             register(self.ctx, item_id)
-        outcomes = advance_many(self.ctx, [(c.item_id, c.new) for c in claimed])
+        items = [(c.item_id, c.new) for c in claimed]
+        outcomes = advance_many(self.ctx, items, drafts=self.drafts)
         for c, outcome in zip(claimed, outcomes, strict=True):
             self.report(f"{c.path}\t{describe(outcome)}")
             quarantined = outcome.state is ItemState.quarantined
@@ -111,11 +113,16 @@ class Batch:
 
 
 def ingest_files(
-    ctx: Context, paths: Iterable[Path], drop_root: Path | None, report: Callable[[str], None]
+    ctx: Context,
+    paths: Iterable[Path],
+    drop_root: Path | None,
+    report: Callable[[str], None],
+    *,
+    drafts: bool = True,
 ) -> int:
     """Process files; a bad file is reported (and, in a drop folder, moved to
     ``failed/`` with its reason) and the others go on.  Returns how many failed."""
-    batch = Batch(ctx, drop_root, report)
+    batch = Batch(ctx, drop_root, report, drafts)
     pending: deque[tuple[list[Claimed], dict[int, Future[Reading | InputError]]]] = deque()
     chunk_size = DOCUMENTS_PER_WORKER * ctx.ocr_pool.workers
     # Items of two chunks are read while an earlier chunk is registered and drafted:

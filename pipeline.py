@@ -614,16 +614,19 @@ def advance(ctx: Context, item_id: int, new: bool = False) -> Outcome:
     return advance_many(ctx, [(item_id, new)])[0]
 
 
-def advance_many(ctx: Context, items: Sequence[tuple[int, bool]]) -> list[Outcome]:
+def advance_many(
+    ctx: Context, items: Sequence[tuple[int, bool]], *, drafts: bool = True
+) -> list[Outcome]:
     """``advance`` for many (item id, new) at once: each registered in turn, in this
-    order, then the drafts of all of them rendered as one batch."""
+    order, then the drafts of all of them rendered as one batch (unless ``drafts`` is
+    off: then they stay ``registered``, and the next ``pismo run`` drafts them)."""
     drafting: dict[int, int] = {}  # appeal id: the item it was registered from
     for item_id, _new in items:
         read(ctx, item_id)
         appeal_id = register(ctx, item_id)
         if appeal_id is not None and _state(ctx, item_id) is ItemState.registered:
             drafting[appeal_id] = item_id
-    drafted = draft_many(ctx, list(drafting)) if drafting else {}
+    drafted = draft_many(ctx, list(drafting)) if drafting and drafts else {}
     outcomes = []
     with transaction(ctx.db) as s:
         for item_id, new in items:
@@ -636,7 +639,7 @@ def advance_many(ctx: Context, items: Sequence[tuple[int, bool]]) -> list[Outcom
                     reg_number=item.appeal.reg_number if item.appeal else None,
                     reason=item.not_registered_reason,
                     drafts=tuple(
-                        drafted[item.appeal_id]
+                        drafted.get(item.appeal_id, [])
                         if item.appeal_id and drafting.get(item.appeal_id) == item_id
                         else ()
                     ),

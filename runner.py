@@ -95,7 +95,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.update()
 
         try:
-            failed = ingest_files(ctx, paths, None, report)
+            failed = ingest_files(ctx, paths, None, report, drafts=args.drafts)
         finally:
             ctx.close()
     return ExitCode.input if failed else ExitCode.ok
@@ -377,6 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
         "Register letter files (.eml, PDF, PNG, JPEG, TIFF) or folders of them now.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--no-drafts",
+        dest="drafts",
+        action="store_false",
+        help="register only (a backlog of scans, fast); the next `pismo run` drafts them",
+    )
     p = command(
         "run", cmd_run, "Poll the mail drop and the scan folder; keep running unless --once."
     )

@@ -46,6 +46,17 @@ def test_ingest_the_same_file_twice_registers_it_once(env: dict[str, str], tmp_p
     assert len(records) == 1 and records[0]["registered"]
 
 
+def test_ingest_without_drafts_leaves_them_to_the_next_run(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    letter = tmp_path / "letter.eml"
+    letter.write_bytes(appeal_eml(1))
+    assert "registered ВХ-" in pismo(env, "ingest", "--no-drafts", str(letter)).stdout
+    assert " registered " in pismo(env, "list").stdout.splitlines()[1]
+    pismo(env, "run", "--once")
+    assert " drafted " in pismo(env, "list").stdout.splitlines()[1]
+
+
 def test_a_bad_file_fails_alone(env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.eml").write_bytes(appeal_eml(1))
