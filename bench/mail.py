@@ -54,7 +54,7 @@ def child_intake(url: str, data_dir: str) -> dict[str, float]:
     import pipeline
     import runner
 
-    pipeline.draft = lambda ctx, appeal_id: []  # the intake without the drafting stage
+    pipeline.draft_many = lambda ctx, appeal_ids: {}  # the intake without the drafting stage
     ctx = runner._context(argparse.Namespace(config=None))
     lines: list[str] = []
     start = time.perf_counter()
