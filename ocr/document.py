@@ -14,6 +14,7 @@ of ``ocr.pool``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import io
@@ -132,18 +133,14 @@ def read_page(data: bytes, index: int, options: OcrOptions, path: str | None = N
     (bench/ocr.py).  It is decoded only if the page needs a second look or
     has an address to re-read, or if Tesseract cannot read the file (then
     decoding says why)."""
+    first = None
     if path is not None and _whole_single_image(data):
-        try:
-            first: PageText | None = recognise_file(path, options.languages)
-        except OcrError:
-            first = None
+        with contextlib.suppress(OcrError):
+            first = recognise_file(path, options.languages)
         if first is not None and reads_well(first):
             return reread_latin(functools.cache(lambda: _decode(data, index, options)), first)
-        image = _decode(data, index, options)
-        page, upright = recognise_upright(image, options.languages, first)
-    else:
-        image = _decode(data, index, options)
-        page, upright = recognise_upright(image, options.languages)
+    image = _decode(data, index, options)
+    page, upright = recognise_upright(image, options.languages, first)
     return reread_latin(lambda: upright, page)
 
 
