@@ -543,12 +543,10 @@ def draft_many(ctx: Context, appeal_ids: Sequence[int]) -> dict[int, list[str]]:
                     context = letter_context(appeal, plan, ctx.settings.org, today)
                     letter = ctx.renderer.letter(plan.template, appeal.regime, context)
                     planned.append(_Planned(appeal.id, appeal.reg_number, plan, letter))
-    pdfs = ctx.renderer.pdfs([p.letter for p in planned])
-    paths: dict[int, list[str]] = {appeal_id: [] for appeal_id in appeal_ids}
-    for appeal_id in appeal_ids:
-        mine = [(p, pdf) for p, pdf in zip(planned, pdfs, strict=True) if p.appeal_id == appeal_id]
-        paths[appeal_id] = _store_drafts(ctx, appeal_id, mine)
-    return paths
+    rendered: dict[int, list[tuple[_Planned, bytes]]] = {appeal_id: [] for appeal_id in appeal_ids}
+    for p, pdf in zip(planned, ctx.renderer.pdfs([p.letter for p in planned]), strict=True):
+        rendered[p.appeal_id].append((p, pdf))
+    return {appeal_id: _store_drafts(ctx, appeal_id, r) for appeal_id, r in rendered.items()}
 
 
 def _store_drafts(
@@ -627,6 +625,7 @@ def advance_many(
         if appeal_id is not None and _state(ctx, item_id) is ItemState.registered:
             drafting[appeal_id] = item_id
     drafted = draft_many(ctx, list(drafting)) if drafting and drafts else {}
+    drafts_of = {drafting[appeal_id]: paths for appeal_id, paths in drafted.items()}
     outcomes = []
     with transaction(ctx.db) as s:
         for item_id, new in items:
@@ -638,11 +637,7 @@ def advance_many(
                     state=item.state,
                     reg_number=item.appeal.reg_number if item.appeal else None,
                     reason=item.not_registered_reason,
-                    drafts=tuple(
-                        drafted.get(item.appeal_id, [])
-                        if item.appeal_id and drafting.get(item.appeal_id) == item_id
-                        else ()
-                    ),
+                    drafts=tuple(drafts_of.get(item_id, ())),
                 )
             )
     return outcomes
