@@ -37,6 +37,7 @@ from errors import InputError, MailServerError
 from intake.sources import Incoming, folder_files, maildir_path, read_file, settle
 from settings import load_settings
 from store import db
+from store.locks import lock
 from store.models import Channel, InboundItem, ItemState
 
 log = logging.getLogger("pismo.executors")
@@ -89,11 +90,12 @@ def connected(db_url: str) -> Iterator[procrastinate.App]:
 
 def apply_schema(db_url: str) -> None:
     """Procrastinate's tables, applied once next to pismo's own (``pismo db upgrade``)."""
-    with sa.create_engine(db.normalise_url(db_url)).connect() as conn:
-        if conn.execute(sa.text("SELECT to_regclass('procrastinate_jobs')")).scalar():
-            return
-    with connected(db_url) as bound, bound.open():
-        bound.schema_manager.apply_schema()
+    with lock(db_url, db.SCHEMA_LOCK):
+        with sa.create_engine(db.normalise_url(db_url)).connect() as conn:
+            if conn.execute(sa.text("SELECT to_regclass('procrastinate_jobs')")).scalar():
+                return
+        with connected(db_url) as bound, bound.open():
+            bound.schema_manager.apply_schema()
 
 
 def item_lock(item_id: int) -> str:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from errors import ConfigError, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SCHEMA_LOCK = "pismo.schema"  # held while a process changes the schema (store.locks)
 
 
 def normalise_url(url: str) -> URL:
@@ -90,10 +91,13 @@ def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
     from alembic.config import Config
 
+    from store.locks import lock  # which builds on this module
+
     check_reachable(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine_for(url).connect() as conn:
+    # Workers started together on an empty database would each create the tables.
+    with lock(url, SCHEMA_LOCK), engine_for(url).connect() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
         conn.commit()

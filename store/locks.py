@@ -1,4 +1,4 @@
-"""Named locks that outlive no process: one worker per mailbox at a time.
+"""Named locks that outlive no process: one worker per mailbox, one schema upgrade.
 
 Two processes taking the same IMAP folder at once would both MOVE each
 message, and a server implements MOVE as copy-then-expunge: the done folder
@@ -6,7 +6,8 @@ would get two copies.  So a pass over a mailbox holds a lock named after it.
 PostgreSQL gives a session advisory lock (any number of machines); SQLite,
 which lives on one machine, a ``flock`` on a file beside the database.  Both
 vanish with the process that held them, so a crash never leaves a mailbox
-locked.
+locked.  Processes starting together on a fresh database take the schema
+lock in turn: the first applies the migrations, the others find them done.
 """
 
 from __future__ import annotations
@@ -29,10 +30,25 @@ def _key(name: str) -> int:
 @contextmanager
 def try_lock(db_url: str, name: str) -> Iterator[bool]:
     """Yields True while this process holds the lock ``name``, False if another does."""
+    with _held(db_url, name, wait=False) as got:
+        yield got
+
+
+@contextmanager
+def lock(db_url: str, name: str) -> Iterator[None]:
+    """Holds the lock ``name``, waiting for whichever process holds it now."""
+    with _held(db_url, name, wait=True):
+        yield
+
+
+@contextmanager
+def _held(db_url: str, name: str, *, wait: bool) -> Iterator[bool]:
     url = normalise_url(db_url)
     if url.get_backend_name() == "postgresql":
+        take = "pg_advisory_lock" if wait else "pg_try_advisory_lock"
         with engine_for(db_url).connect() as conn:
-            got = bool(conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({_key(name)})").scalar())
+            result = conn.exec_driver_sql(f"SELECT {take}({_key(name)})").scalar()
+            got = wait or bool(result)
             try:
                 yield got
             finally:
@@ -45,10 +61,11 @@ def try_lock(db_url: str, name: str) -> Iterator[bool]:
         return
     digest = hashlib.sha256(name.encode()).hexdigest()[:16]
     path = Path(f"{url.database}.{digest}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             yield False
             return

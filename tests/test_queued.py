@@ -93,3 +93,32 @@ def test_each_letter_is_processed_by_exactly_one_worker(
         ).one()
     assert sorted(per_item) == [("read", BACKLOG, BACKLOG), ("registered", BACKLOG, BACKLOG)]
     assert tuple(drafted) == (BACKLOG, BACKLOG)
+
+
+def test_processes_starting_at_once_on_a_fresh_database_all_start(
+    env: dict[str, str], pg_url: str
+) -> None:
+    """Workers on several machines start together against an empty database: one
+    applies the schemas, the others wait for it instead of failing on its tables."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    environ = {**os.environ, **env, "PISMO_DB_URL": pg_url}
+    commands = [["db", "upgrade"], ["db", "upgrade"], ["list"], ["list"]]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(REPO / "runner.py"), *args],
+            env=environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert db.current_revision(pg_url) == db.head_revision()
