@@ -59,8 +59,10 @@ def morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
-def _parse_with(word: str, grammeme: str) -> list[pymorphy3.analyzer.Parse]:
-    return [p for p in morph().parse(word) if grammeme in p.tag and "sing" in p.tag]
+# Remembered: letters repeat their words, and a parse costs tens of microseconds.
+@functools.lru_cache(maxsize=100_000)
+def _parse_with(word: str, grammeme: str) -> tuple[pymorphy3.analyzer.Parse, ...]:
+    return tuple(p for p in morph().parse(word) if grammeme in p.tag and "sing" in p.tag)
 
 
 def _nominative(seen: str, parse: pymorphy3.analyzer.Parse) -> str:
@@ -216,6 +218,7 @@ def _only_a_name(word: str) -> bool:
     return bool(_parse_with(word, "Name")) and not _parse_with(word, "Surn")
 
 
+@functools.lru_cache(maxsize=100_000)
 def _looks_like_surname(word: str) -> bool:
     if word.lower() in _NOT_SURNAMES or _only_a_name(word):
         return False
