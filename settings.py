@@ -251,6 +251,15 @@ class ReviewSettings(BaseModel):
     secure_cookies: bool = Field(
         False, description="Send the session cookie over HTTPS only (set behind TLS)."
     )
+    login_attempts: int = Field(
+        5,
+        gt=0,
+        description="Failed logins of one user name in lockout_minutes before "
+        "it is locked for the rest of that time (against password guessing).",
+    )
+    lockout_minutes: int = Field(
+        15, gt=0, description="The window of login_attempts, and how long a lock lasts."
+    )
 
 
 class Settings(BaseSettings):

@@ -23,9 +23,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
-from errors import ConfigError, PismoError
+from errors import ConfigError, NotFound, PismoError
 from review.models import Role, User, WebSession
-from store.models import utcnow
+from store.models import Event, utcnow
 from store.registration import audit
 
 RANK = {Role.clerk: 1, Role.approver: 2, Role.admin: 3}
@@ -83,13 +83,41 @@ def add_user(session: Session, name: str, role: str, password: str, actor: str) 
     return user
 
 
-def check_password(session: Session, name: str, password: str) -> User | None:
+class LockedOut(AuthError):
+    """Too many failed logins of this name lately; the password is not even checked."""
+
+
+def check_password(
+    session: Session, name: str, password: str, *, attempts: int = 5, minutes: int = 15
+) -> User | None:
+    """The active user ``name`` if ``password`` is theirs.  Each failure is recorded;
+    after ``attempts`` of them within ``minutes`` the name is locked (``LockedOut``)
+    until the oldest falls out of that window, whatever password comes."""
+    since = utcnow() - dt.timedelta(minutes=minutes)
+    failures = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Event)
+        .where(Event.action == "login_failed", Event.actor == name, Event.at > since)
+    )
+    if (failures or 0) >= attempts:
+        raise LockedOut(f"{name!r}: {failures} failed logins in {minutes} minutes")
     user = session.scalar(sa.select(User).where(User.name == name, User.active.is_(True)))
     try:
         _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
+        audit(session, "login_failed", actor=name[:128])
         return None
     return user
+
+
+def deactivate_user(session: Session, name: str, actor: str) -> None:
+    """The user can no longer log in, and their open sessions end now."""
+    user = session.scalar(sa.select(User).where(User.name == name))
+    if user is None:
+        raise NotFound(f"no user {name!r}")
+    user.active = False
+    session.execute(sa.delete(WebSession).where(WebSession.user_id == user.id))
+    audit(session, "user_deactivated", actor=actor, user=name)
 
 
 def _digest(token: str) -> str:

@@ -17,7 +17,7 @@ from errors import ExitCode, NotFound
 from letters.dispatch import confirm_posted, dispatch_pending, print_batch
 from pipeline import Context
 from review import actions
-from review.auth import AuthError, Staff, add_user
+from review.auth import AuthError, Staff, add_user, deactivate_user
 from review.models import Role, User
 from store import db
 from store.db import transaction
@@ -56,6 +56,14 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     with transaction(ctx.db) as s:
         add_user(s, args.name, args.role, _password(), actor=getpass.getuser())
     print(f"user {args.name} ({args.role}) can log in")
+    return ExitCode.ok
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    ctx = _context(args)
+    with transaction(ctx.db) as s:
+        deactivate_user(s, args.name, actor=getpass.getuser())
+    print(f"user {args.name} can no longer log in; their sessions are closed")
     return ExitCode.ok
 
 
@@ -122,6 +130,13 @@ def register(sub: Any) -> None:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.set_defaults(func=cmd_user_add)
+    remove = users.add_parser(
+        "remove",
+        help="Stop a user logging in (kept for the audit log); ends their sessions.",
+        description="Deactivate a user: no login, open sessions closed; `add` restores them.",
+    )
+    remove.add_argument("name")
+    remove.set_defaults(func=cmd_user_remove)
 
     p = sub.add_parser(
         "approve",

@@ -13,7 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from errors import NotFound
 from review import actions, forms, lookup
-from review.auth import check_password, close_session, csrf_ok, csrf_token, open_session
+from review.auth import (
+    LockedOut,
+    check_password,
+    close_session,
+    csrf_ok,
+    csrf_token,
+    open_session,
+)
 from review.queue import Filters, queue
 from review.scans import page_count, page_png
 from review.web import LOGIN_COOKIE, SESSION_COOKIE, Actor, App, AppState, Viewer, page, state
@@ -57,9 +64,18 @@ def login(
     if not nonce or not csrf_ok(app.secret, nonce, csrf):
         return RedirectResponse("/login?error=expired", status_code=303)
     settings = app.ctx.settings
-    with transaction(app.ctx.db) as s:
-        user = check_password(s, name, password)
-        token = open_session(s, user, settings.review.session_minutes) if user else None
+    try:
+        with transaction(app.ctx.db) as s:
+            user = check_password(
+                s,
+                name,
+                password,
+                attempts=settings.review.login_attempts,
+                minutes=settings.review.lockout_minutes,
+            )
+            token = open_session(s, user, settings.review.session_minutes) if user else None
+    except LockedOut:
+        return RedirectResponse("/login?error=locked", status_code=303)
     if token is None:
         return RedirectResponse("/login?error=wrong", status_code=303)
     response = RedirectResponse("/", status_code=303)

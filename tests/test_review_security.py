@@ -13,7 +13,7 @@ from pipeline import Context
 from review.app import create_app
 from review.models import WebSession
 from store.db import transaction
-from store.models import Draft
+from store.models import Draft, Event
 from tests.review_helpers import PASSWORD, appeal, logged_in, make_user, open_draft
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -60,6 +60,43 @@ def test_wrong_password_and_forged_login_are_refused(ctx: Context, draft_id: int
         in client.post("/login", data=forged, follow_redirects=False).headers["location"]
     )
     assert client.get("/api/appeals").status_code == 401
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_password_guessing_locks_the_name_for_a_while(ctx: Context, draft_id: int) -> None:
+    client = TestClient(create_app(ctx))
+
+    def attempt(password: str) -> str:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+        assert token
+        data = {"name": "anna", "password": password, "csrf": token.group(1)}
+        return client.post("/login", data=data, follow_redirects=False).headers["location"]
+
+    attempts = ctx.settings.review.login_attempts
+    assert all("error=wrong" in attempt(f"guess-{n:04d}") for n in range(attempts))
+    assert "error=locked" in attempt(PASSWORD)  # even the right password, for now
+    assert "Слишком много" in client.get("/login?error=locked").text
+    logged_in(ctx, "kate")  # another name is not locked
+    with transaction(ctx.db) as s:  # the window passes
+        s.execute(
+            sa.update(Event)
+            .where(Event.action == "login_failed")
+            .values(at=sa.func.datetime("now", "-1 day"))
+        )
+    assert attempt(PASSWORD) == "/"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_removed_user_is_logged_out_and_cannot_log_in(ctx: Context, draft_id: int) -> None:
+    from review.auth import deactivate_user
+
+    client, _csrf = logged_in(ctx, "anna")
+    assert client.get("/api/appeals").status_code == 200
+    with transaction(ctx.db) as s:
+        deactivate_user(s, "anna", actor="admin")
+    assert client.get("/api/appeals").status_code == 401
+    with pytest.raises(AssertionError):
+        logged_in(ctx, "anna")
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
