@@ -74,9 +74,8 @@ class Batch:
     drafts: bool = True  # False: registered items wait for the next run to draft them
     failed: int = 0
 
-    def claim(self, chunk: list[Path]) -> list[Claimed]:
-        """Stage 1 for each file; a file that cannot even be read fails here."""
-        claimed = []
+    def claim(self, chunk: list[Path]) -> Iterator[Claimed]:
+        """Stage 1 for each file, one by one; a file that cannot even be read fails here."""
         for path in chunk:
             try:
                 incoming = read_file(
@@ -85,13 +84,12 @@ class Batch:
                     self.ctx.settings.limits.max_file_bytes,
                     self.drop_root is not None,
                 )
-                claimed.append(Claimed(path, *receive(self.ctx, incoming)))
+                yield Claimed(path, *receive(self.ctx, incoming))
             except InputError as exc:
                 self.failed += 1
                 self.report(f"{path}\tfailed: {exc}")
                 if self.drop_root is not None:
                     settle(path, self.drop_root, ok=False, reason=str(exc))
-        return claimed
 
     def finish(
         self, claimed: list[Claimed], readings: dict[int, Future[Reading | InputError]]
@@ -135,12 +133,14 @@ def ingest_files(
         for n, chunk in enumerate(chunks(paths, chunk_size)):
             if n == 0 and any(p.suffix.lower() in SCAN_SUFFIXES for p in chunk):
                 readers.submit(ctx.ocr_pool.start)  # the workers boot while files are claimed
-            claimed = batch.claim(chunk)
             in_flight = {item_id for _claimed, readings in pending for item_id in readings}
-            ids = dict.fromkeys(c.item_id for c in claimed if c.item_id not in in_flight)
-            readings = {
-                t.item_id: readers.submit(try_read, ctx, t) for t in to_read(ctx, list(ids))
-            }
+            claimed: list[Claimed] = []
+            readings: dict[int, Future[Reading | InputError]] = {}
+            for c in batch.claim(chunk):  # each read as soon as it is claimed
+                claimed.append(c)
+                if c.item_id not in in_flight and c.item_id not in readings:
+                    for t in to_read(ctx, [c.item_id]):
+                        readings[t.item_id] = readers.submit(try_read, ctx, t)
             pending.append((claimed, readings))
             if len(pending) > READ_AHEAD:
                 batch.finish(*pending.popleft())
