@@ -7,7 +7,11 @@ letters (a mix of every letter type, men and women, both regimes, answers of
 one to twelve paragraphs so some run to several pages):
 
 * baseline — plain WeasyPrint: ``HTML(string=…).write_pdf(path)`` per letter,
-  on the letter's standalone HTML (stylesheet inlined);
+  on the letter's standalone HTML (stylesheet inlined), with the fonts subsetted
+  by HarfBuzz (libharfbuzz-subset0, which scripts/setup.sh installs);
+* fonttools — the same, with the fonts subsetted by fontTools, which WeasyPrint
+  uses where libharfbuzz-subset0 is missing: the ``write_pdf()`` of about 90 ms
+  NOTES.md measured, and the baseline the issue's target was set against;
 * pismo — ``Renderer.pdfs``: each letter laid out on its own, ``--chunk`` of
   them written as one PDF/A-2b and split per letter with pikepdf;
 * pismo at a fifth of the count, to show peak memory does not grow with it.
@@ -112,6 +116,10 @@ def check(letters: list[tuple[LetterDoc, str]], folder: Path) -> list[str]:
 
 def worker(mode: str, count: int, chunk: int) -> dict[str, object]:
     os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    if mode == "fonttools":
+        import weasyprint.pdf.fonts
+
+        weasyprint.pdf.fonts.harfbuzz_subset = None  # WeasyPrint's fallback subsetter
     renderer = Renderer()
     renderer.engine.chunk = chunk
     started = time.perf_counter()
@@ -120,7 +128,7 @@ def worker(mode: str, count: int, chunk: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         started, cpu_started = time.perf_counter(), time.process_time()
-        if mode == "baseline":
+        if mode in ("baseline", "fonttools"):
             run_baseline(letters, folder)
         else:
             run_pismo(renderer, letters, folder, CREATED)
@@ -154,13 +162,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--chunk", type=int, default=25, help="letters per written PDF")
-    parser.add_argument("--worker", choices=["baseline", "pismo"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", choices=["baseline", "fonttools", "pismo"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.count, args.chunk)))
         return
     runs = [
         measure("baseline", args.count, args.chunk),
+        measure("fonttools", args.count // 5, args.chunk),  # slow: a fifth of the letters
         measure("pismo", args.count // 5, args.chunk),
         measure("pismo", args.count, args.chunk),
     ]
@@ -173,10 +184,14 @@ def main() -> None:
             f"{r['mode']:<10}{r['count']:>8}{r['letters_per_s']:>11.1f}"
             f"{r['letters_per_cpu_s']:>11.1f}{r['peak_rss_mib']:>10.0f}{r['kib_per_file']:>10.1f}"
         )
-    base, small, full = runs
+    base, fonttools, small, full = runs
     for key, label in (("letters_per_s", "wall clock"), ("letters_per_cpu_s", "CPU time")):
-        ratio = float(full[key]) / float(base[key])  # type: ignore[arg-type]
-        print(f"speed-up over plain WeasyPrint ({label}): {ratio:.2f}x (chunk {args.chunk})")
+        for baseline, subsetter in ((base, "HarfBuzz"), (fonttools, "fontTools")):
+            ratio = float(full[key]) / float(baseline[key])  # type: ignore[arg-type]
+            print(
+                f"speed-up over plain WeasyPrint, {subsetter} subsetting ({label}): "
+                f"{ratio:.2f}x (chunk {args.chunk})"
+            )
     print(
         f"peak memory {small['count']} → {full['count']} letters: "
         f"{small['peak_rss_mib']:.0f} → {full['peak_rss_mib']:.0f} MiB"
