@@ -25,6 +25,23 @@ def pismo(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Com
     return result
 
 
+def all_at_once(env: dict[str, str], *commands: list[str]) -> None:
+    """Start every ``pismo`` command at the same moment; each must succeed."""
+    procs = [
+        subprocess.Popen(
+            [*PISMO, *args],
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+
+
 def test_help_on_every_command(env: dict[str, str]) -> None:
     for command in ("ingest", "run", "list", "show", "export", "demo", "settings", "db"):
         assert "usage: pismo" in pismo(env, command, "--help").stdout
@@ -104,19 +121,7 @@ def test_two_processes_at_once_get_distinct_gapless_numbers(
         for n in range(15):
             (folder / f"{n}.eml").write_bytes(appeal_eml(worker * 100 + n))
         folders.append(folder)
-    procs = [
-        subprocess.Popen(
-            [*PISMO, "ingest", str(folder)],
-            env={**os.environ, **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for folder in folders
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, err
+    all_at_once(env, *(["ingest", str(folder)] for folder in folders))
     records = json.loads(pismo(env, "export").stdout)
     seqs = sorted(int(r["reg_number"].rsplit("-", 1)[1]) for r in records)
     assert seqs == list(range(1, 31))

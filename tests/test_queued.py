@@ -100,25 +100,9 @@ def test_processes_starting_at_once_on_a_fresh_database_all_start(
 ) -> None:
     """Workers on several machines start together against an empty database: one
     applies the schemas, the others wait for it instead of failing on its tables."""
-    import os
-    import subprocess
-    import sys
+    from tests.test_cli import all_at_once
 
-    from tests.conftest import REPO
-
-    environ = {**os.environ, **env, "PISMO_DB_URL": pg_url}
-    commands = [["db", "upgrade"], ["db", "upgrade"], ["list"], ["list"]]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, str(REPO / "runner.py"), *args],
-            env=environ,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for args in commands
-    ]
-    for proc in procs:
-        _out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
+    all_at_once(
+        {**env, "PISMO_DB_URL": pg_url}, ["db", "upgrade"], ["db", "upgrade"], ["list"], ["list"]
+    )
     assert db.current_revision(pg_url) == db.head_revision()
