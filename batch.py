@@ -27,8 +27,6 @@ from pipeline import (
     Reading,
     advance_many,
     receive,
-    register,
-    store_reading,
     to_read,
     try_read,
 )
@@ -96,11 +94,8 @@ class Batch:
     ) -> None:
         """Register a chunk's items in order, each as soon as its reading is in (while
         the workers read the rest), then draft them all at once."""
-        for item_id, reading in readings.items():
-            store_reading(self.ctx, item_id, reading.result())
-            register(self.ctx, item_id)
         items = [(c.item_id, c.new) for c in claimed]
-        outcomes = advance_many(self.ctx, items, drafts=self.drafts)
+        outcomes = advance_many(self.ctx, items, drafts=self.drafts, readings=readings)
         for c, outcome in zip(claimed, outcomes, strict=True):
             self.report(f"{c.path}\t{describe(outcome)}")
             quarantined = outcome.state is ItemState.quarantined

@@ -38,7 +38,7 @@ from intake.sources import Incoming, folder_files, maildir_path, read_file, sett
 from settings import load_settings
 from store import db
 from store.locks import lock
-from store.models import Channel, InboundItem, ItemState
+from store.models import UNFINISHED, Channel, InboundItem, ItemState
 
 log = logging.getLogger("pismo.executors")
 
@@ -91,7 +91,7 @@ def connected(db_url: str) -> Iterator[procrastinate.App]:
 def apply_schema(db_url: str) -> None:
     """Procrastinate's tables, applied once next to pismo's own (``pismo db upgrade``)."""
     with lock(db_url, db.SCHEMA_LOCK):
-        with sa.create_engine(db.normalise_url(db_url)).connect() as conn:
+        with db.engine_for(db_url).connect() as conn:
             if conn.execute(sa.text("SELECT to_regclass('procrastinate_jobs')")).scalar():
                 return
         with connected(db_url) as bound, bound.open():
@@ -186,9 +186,8 @@ def sweep(ctx: pipeline.Context) -> int:
     An item whose job is running on a dead worker is left alone: that job is
     retried by ``retry_stalled_task``, and a second one would only wait behind it.
     """
-    unfinished = (ItemState.received, ItemState.read, ItemState.registered)
     with db.transaction(ctx.db) as s:
-        ids = s.scalars(sa.select(InboundItem.id).where(InboundItem.state.in_(unfinished))).all()
+        ids = s.scalars(sa.select(InboundItem.id).where(InboundItem.state.in_(UNFINISHED))).all()
         live = set(
             s.scalars(
                 sa.text(
@@ -253,7 +252,7 @@ def run_worker(ctx: pipeline.Context, wait: bool = True) -> None:
     """``pismo worker``: process jobs until stopped (SIGTERM/SIGINT finish the current ones)."""
     use_context(ctx)
     options = ctx.settings.worker
-    if not options.queues or "ocr" in options.queues:
+    if not options.queues or OCR_QUEUE in options.queues:
         ctx.ocr_pool.start()  # before the first job, not during it
     with connected(ctx.db) as bound:
         bound.run_worker(

@@ -13,8 +13,8 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -613,13 +613,22 @@ def advance(ctx: Context, item_id: int, new: bool = False) -> Outcome:
 
 
 def advance_many(
-    ctx: Context, items: Sequence[tuple[int, bool]], *, drafts: bool = True
+    ctx: Context,
+    items: Sequence[tuple[int, bool]],
+    *,
+    drafts: bool = True,
+    readings: Mapping[int, Future[Reading | InputError]] | None = None,
 ) -> list[Outcome]:
     """``advance`` for many (item id, new) at once: each registered in turn, in this
     order, then the drafts of all of them rendered as one batch (unless ``drafts`` is
-    off: then they stay ``registered``, and the next ``pismo run`` drafts them)."""
+    off: then they stay ``registered``, and the next ``pismo run`` drafts them).
+
+    ``readings`` are items' texts being read elsewhere (batch.py): each is waited
+    for only when its item's turn comes, while the others are still being read."""
     drafting: dict[int, int] = {}  # appeal id: the item it was registered from
     for item_id, _new in items:
+        if readings and item_id in readings:
+            store_reading(ctx, item_id, readings[item_id].result())
         read(ctx, item_id)
         appeal_id = register(ctx, item_id)
         if appeal_id is not None and _state(ctx, item_id) is ItemState.registered:

@@ -31,7 +31,7 @@ from pipeline import Context, advance
 from review import cli as review_cli
 from store import db
 from store.export import export_items, item_record
-from store.models import Appeal, InboundItem, ItemState
+from store.models import UNFINISHED, Appeal, InboundItem
 from store.reports import build_report, render_report
 from store.search import reindex, search
 from transcription import transcribe
@@ -52,11 +52,7 @@ def _context(args: argparse.Namespace) -> Context:
 def resume_unfinished(ctx: Context) -> None:
     """Items a crash left half-way: received, read, or registered without their drafts."""
     with db.transaction(ctx.db) as s:
-        ids = s.scalars(
-            sa.select(InboundItem.id).where(
-                InboundItem.state.in_([ItemState.received, ItemState.read, ItemState.registered])
-            )
-        ).all()
+        ids = s.scalars(sa.select(InboundItem.id).where(InboundItem.state.in_(UNFINISHED))).all()
     for item_id in ids:
         advance(ctx, item_id)
 

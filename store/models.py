@@ -70,6 +70,10 @@ class ItemState(enum.StrEnum):
     quarantined = "quarantined"  # could not be processed, with the reason
 
 
+# Where an item stands when a crash stopped it half-way: the next run or sweep goes on.
+UNFINISHED = (ItemState.received, ItemState.read, ItemState.registered)
+
+
 class InboundItem(Base):
     __tablename__ = "inbound_items"
 
