@@ -78,7 +78,9 @@ class Context:
     @functools.cached_property
     def ocr_options(self) -> OcrOptions:
         s = self.settings
-        return OcrOptions(s.ocr.languages, s.ocr.dpi, s.limits.max_image_pixels, s.limits.max_pages)
+        return OcrOptions(
+            s.ocr.languages, s.ocr.dpi, s.limits.max_image_pixels, s.limits.max_pages, s.ocr.layout
+        )
 
     @functools.cached_property
     def ocr_pool(self) -> OcrPool:

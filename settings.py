@@ -70,6 +70,12 @@ class OrgProfile(BaseModel):
 
 class OcrSettings(BaseModel):
     languages: str = Field("rus", description="Tesseract languages, as for its -l option.")
+    layout: Literal["letter", "auto"] = Field(
+        "letter",
+        description="How a page's text is found: 'letter' reads it as one column, line by "
+        "line (faster, and fewer errors on aged letters); 'auto' looks for columns and "
+        "blocks first (for multi-column documents).",
+    )
     dpi: int = Field(300, ge=72, le=600, description="Resolution PDF pages are rasterised at.")
     min_confidence: float = Field(
         60.0,

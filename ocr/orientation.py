@@ -18,7 +18,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from ocr.tesseract import PageText, image_file, recognise
+from ocr.tesseract import Model, PageText, image_file, recognise
 
 # Upright office scans read at 85-95; an upside-down page reads at 30-50.
 RETRY_BELOW = 70.0
@@ -44,11 +44,11 @@ def _confident(page: PageText) -> bool:
 
 
 def recognise_upright(
-    image: Image.Image, languages: str, first: PageText | None = None
+    image: Image.Image, model: Model, first: PageText | None = None
 ) -> tuple[PageText, Image.Image]:
     """The page's text, and the page turned the way it was read (the words' boxes
     are on that image).  ``first`` is a reading of the page as it is, if there is one."""
-    first = first or recognise(image, languages)
+    first = first or recognise(image, model)
     if reads_well(first):
         return first, image
     confident = _confident(first)
@@ -66,7 +66,7 @@ def recognise_upright(
         turned = turned.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=paper)
     if turned is image:
         return first, image
-    second = recognise(turned, languages)
+    second = recognise(turned, model)
     return (second, turned) if _evidence(second) > _evidence(first) else (first, image)
 
 

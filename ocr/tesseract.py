@@ -7,11 +7,14 @@ parallelism comes from running one process per core instead.
 
 from __future__ import annotations
 
+import itertools
 import os
+import statistics
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
 
 import pytesseract
 from PIL import Image
@@ -19,6 +22,13 @@ from PIL import Image
 from errors import OcrError
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+PageLayout = Literal["letter", "auto"]
+# Tesseract's page segmentation mode (--psm) for each layout.  A letter is one
+# column of text: read as one block, line by line (6), an aged page took 15% less
+# time than with Tesseract's own search for columns and blocks (3), and fewer
+# errors (CER 0.89% against 1.36% on bench/ocr.py's pages; clean pages alike).
+PAGE_SEGMENTATION: dict[PageLayout, int] = {"letter": 6, "auto": 3}
 
 
 @dataclass(frozen=True)
@@ -49,15 +59,28 @@ def image_file(image: Image.Image) -> Iterator[str]:
         yield f.name
 
 
-def recognise(image: Image.Image, languages: str) -> PageText:
+@dataclass(frozen=True)
+class Model:
+    """What a page is read as: its languages (as for ``-l``) and its layout."""
+
+    languages: str = "rus"
+    layout: PageLayout = "letter"
+
+
+def recognise(image: Image.Image, model: Model) -> PageText:
     with image_file(image) as path:
-        return recognise_file(path, languages)
+        return recognise_file(path, model)
 
 
-def recognise_file(path: str, languages: str) -> PageText:
+def recognise_file(path: str, model: Model) -> PageText:
     """The page in an image file Tesseract reads itself (PGM, PNG, JPEG, TIFF)."""
     try:
-        data = pytesseract.image_to_data(path, lang=languages, output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(
+            path,
+            lang=model.languages,
+            config=f"--psm {PAGE_SEGMENTATION[model.layout]}",
+            output_type=pytesseract.Output.DICT,
+        )
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
         raise OcrError(f"Tesseract failed: {exc}") from exc
     words = [
@@ -81,15 +104,28 @@ def recognise_file(path: str, languages: str) -> PageText:
 
 def layout(words: Sequence[Word]) -> str:
     """Words joined into Tesseract's lines, paragraphs separated by a blank line."""
-    lines: list[str] = []
-    previous: tuple[int, int, int] | None = None
-    for word in words:
-        if previous is not None and word.line[:2] != previous[:2]:
-            lines.append("\n\n")
-        elif previous is not None and word.line != previous:
-            lines.append("\n")
-        elif previous is not None:
-            lines.append(" ")
-        lines.append(word.text)
-        previous = word.line
-    return "".join(lines)
+    lines = [list(line) for _key, line in itertools.groupby(words, key=lambda w: w.line)]
+    starts = _paragraph_starts(lines)
+    return "".join(
+        ("\n\n" if n in starts else "\n" if n else "") + " ".join(w.text for w in line)
+        for n, line in enumerate(lines)
+    )
+
+
+def _paragraph_starts(lines: Sequence[Sequence[Word]]) -> set[int]:
+    """The lines that begin a paragraph: Tesseract's own paragraphs, and where the
+    page shows one that Tesseract does not report (reading a page as one block, it
+    reports none): a gap of about a blank line, or an indented first line."""
+    if len(lines) < 2:
+        return set()
+    tops = [min(w.box[1] for w in line) for line in lines]
+    lefts = [min(w.box[0] for w in line) for line in lines]
+    pitch = statistics.median(b - a for a, b in itertools.pairwise(tops))
+    height = statistics.median(w.box[3] for line in lines for w in line)
+    return {
+        n
+        for n in range(1, len(lines))
+        if lines[n][0].line[:2] != lines[n - 1][0].line[:2]
+        or tops[n] - tops[n - 1] > 1.5 * pitch
+        or lefts[n] - lefts[n - 1] > 2 * height
+    }

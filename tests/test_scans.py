@@ -10,6 +10,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Literal
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from ocr.pool import OcrPool
 from pipeline import Context
 from store import db
 from store.models import Appeal, Event
-from tests.scans import age_quickly, cer, drawn_text, make_letter, pages, save
+from tests.scans import age_quickly, cer, drawn_text, make_letter, normalise, pages, save
 
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
@@ -75,6 +76,19 @@ def test_a_skewed_page_is_levelled(pool: OcrPool) -> None:
     skewed = page.rotate(-6, Image.Resampling.BICUBIC, expand=True, fillcolor=235)
     (read,) = read_document(save([skewed], "PNG"), OcrOptions(), pool.read_pages).pages
     assert cer(text, read.text) < 0.02
+
+
+@pytest.mark.parametrize("layout", ["letter", "auto"])
+def test_paragraphs_are_kept(pool: OcrPool, layout: Literal["letter", "auto"]) -> None:
+    """Read as one block ("letter"), Tesseract reports no paragraphs: they are found
+    by their indented first lines."""
+    letter = make_letter(7)
+    scan = save([age_quickly(pages(letter)[0], 7)], "PNG")
+    (page,) = read_document(scan, OcrOptions(layout=layout), pool.read_pages).pages
+    paragraphs = [normalise(p) for p in page.text.split("\n\n")]
+    for drawn in letter.paragraphs:
+        assert any(p.startswith(" ".join(drawn.split()[:3])) for p in paragraphs), page.text
+    assert cer(drawn_text(letter), page.text) < 0.02
 
 
 def test_a_pdf_with_a_text_layer_is_not_ocred() -> None:
