@@ -30,7 +30,7 @@ from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 from errors import InputError, OcrError, TooLarge, UnsupportedFile
 from ocr.latin import reread_latin
 from ocr.orientation import reads_well, recognise_upright
-from ocr.tesseract import Model, PageLayout, PageText, recognise_file
+from ocr.tesseract import Model, PageLayout, PageText, recognise
 
 # A page with fewer letters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 40
@@ -142,7 +142,7 @@ def read_page(data: bytes, index: int, options: OcrOptions, path: str | None = N
     first = None
     if path is not None and _whole_single_image(data):
         with contextlib.suppress(OcrError):
-            first = recognise_file(path, options.model)
+            first = recognise(path, options.model)
         if first is not None and reads_well(first):
             return reread_latin(functools.cache(lambda: _decode(data, index, options)), first)
     image = _decode(data, index, options)

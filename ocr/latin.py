@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-import pytesseract
 from PIL import Image
 
-from ocr.tesseract import PageText, Word, image_file, layout
+from errors import OcrError
+from ocr.tesseract import PageText, Word, layout, recognise_line
 
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.ASCII | re.IGNORECASE)
 URL = re.compile(r"^(https?://|www\.)[\w.-]+\.[a-z]{2,}(/\S*)?$", re.ASCII | re.IGNORECASE)
@@ -86,9 +86,8 @@ def _read_latin(image: Image.Image, words: Sequence[Word]) -> str | None:
         )
     )
     try:
-        with image_file(crop) as path:
-            text: str = pytesseract.image_to_string(path, lang="eng", config="--psm 7")
-    except (pytesseract.TesseractError, OSError):
+        text = recognise_line(crop, "eng")
+    except OcrError:
         return None
     text = "".join(text.split()).rstrip(".,;")
     return text if EMAIL.match(text) or URL.match(text) else None

@@ -12,16 +12,16 @@ to read loses nothing.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
-import pytesseract
 from PIL import Image
 
-from ocr.tesseract import Model, PageText, image_file, recognise
+from errors import OcrError
+from ocr.tesseract import Model, PageText, orientation, recognise
 
 # Upright office scans read at 85-95; an upside-down page reads at 30-50.
 RETRY_BELOW = 70.0
+# A word read with less confidence than this is more likely noise than a word.
+LIKELY_WORD = 60.0
 # OSD's own confidence in its answer; below this it is guessing.
 MIN_OSD_CONFIDENCE = 1.5
 # Tesseract reads up to about 3 degrees of skew unharmed; at 5 it loses half the
@@ -30,8 +30,6 @@ MIN_SKEW = 2.5  # degrees; below it a re-read costs more than it gains
 MAX_SKEW = 10
 PROFILE_WIDTH = 600  # pixels: enough to see lines of 12-pt text at 300 dpi
 INK_BELOW = 128
-_ROTATE = re.compile(r"Rotate:\s*(\d+)")
-_CONFIDENCE = re.compile(r"Orientation confidence:\s*([\d.]+)")
 
 
 def reads_well(page: PageText) -> bool:
@@ -71,9 +69,11 @@ def recognise_upright(
 
 
 def _evidence(page: PageText) -> float:
-    """How much a reading found: the sum of its word confidences.  The mean alone
-    can favour a reading that lost most of the page but is sure of what is left."""
-    return sum(w.confidence for w in page.words)
+    """How much a reading found: the sum of the confidences of its likely words.
+    The mean alone can favour a reading that lost most of the page but is sure of
+    what is left; the sum of all words, a sideways page read as one block, which
+    yields hundreds of fragments at confidence 30-40."""
+    return sum(w.confidence for w in page.words if w.confidence >= LIKELY_WORD)
 
 
 def line_slope(page: PageText) -> float:
@@ -111,11 +111,9 @@ def skew_angle(image: Image.Image) -> float:
 def rotation_needed(image: Image.Image) -> int:
     """Degrees clockwise that make the page upright per OSD; 0 when unsure."""
     try:
-        with image_file(image) as path:
-            osd = pytesseract.image_to_osd(path, config="--psm 0")
-    except (pytesseract.TesseractError, OSError):
-        return 0  # too few letters to tell, or OSD data missing: keep the page as it is
-    rotate, confidence = _ROTATE.search(osd), _CONFIDENCE.search(osd)
-    if rotate is None or confidence is None or float(confidence.group(1)) < MIN_OSD_CONFIDENCE:
-        return 0
-    return int(rotate.group(1)) % 360
+        found = orientation(image)
+    except OcrError:
+        return 0  # OSD data missing: keep the page as it is
+    if found is None or found[1] < MIN_OSD_CONFIDENCE:
+        return 0  # too few letters to tell, or a guess
+    return found[0]

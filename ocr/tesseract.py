@@ -1,26 +1,37 @@
 """The one place that runs Tesseract.
 
-Each call runs one ``tesseract`` process limited to one OpenMP thread: on a
-small machine its threads fight each other and make it several times slower;
-parallelism comes from running one process per core instead.
+Tesseract runs inside this process, through the C API of libtesseract (the
+library the ``tesseract`` command is built on, from the same Debian package).
+Each process loads a model once and keeps it: the command loads it again for
+every page, and a page read in-process took 6-12% less time than the same
+page read by the command (bench/ocr.py's aged pages, ``--psm 6``, 2026-11-24).
+Each process uses one OpenMP thread: on a small machine Tesseract's threads
+fight each other and make it several times slower; parallelism comes from
+running one process per core instead (ocr.pool).
+
+A model is not thread-safe: threads of one process take turns (to read pages
+in parallel, use the worker processes of ocr.pool).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import ctypes
+import functools
 import itertools
 import os
 import statistics
-import tempfile
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
-import pytesseract
 from PIL import Image
 
 from errors import OcrError
 
+# Read by libgomp when libtesseract is loaded, so set before that.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 PageLayout = Literal["letter", "auto"]
@@ -29,6 +40,8 @@ PageLayout = Literal["letter", "auto"]
 # time than with Tesseract's own search for columns and blocks (3), and fewer
 # errors (CER 0.89% against 1.36% on bench/ocr.py's pages; clean pages alike).
 PAGE_SEGMENTATION: dict[PageLayout, int] = {"letter": 6, "auto": 3}
+SINGLE_LINE = 7
+ORIENTATION_ONLY = 0
 
 
 @dataclass(frozen=True)
@@ -46,19 +59,6 @@ class PageText:
     words: tuple[Word, ...]
 
 
-@contextmanager
-def image_file(image: Image.Image) -> Iterator[str]:
-    """The page as an uncompressed PGM file for the ``tesseract`` process to read.
-
-    pytesseract would save a PNG, and PNG compression of a noisy 300-dpi page
-    takes longer than Tesseract takes to read it (measured: 0.5-7 s against
-    0.07 s for PGM)."""
-    with tempfile.NamedTemporaryFile(prefix="pismo-page-", suffix=".pgm") as f:
-        image.convert("L").save(f, format="PPM")
-        f.flush()
-        yield f.name
-
-
 @dataclass(frozen=True)
 class Model:
     """What a page is read as: its languages (as for ``-l``) and its layout."""
@@ -67,32 +67,26 @@ class Model:
     layout: PageLayout = "letter"
 
 
-def recognise(image: Image.Image, model: Model) -> PageText:
-    with image_file(image) as path:
-        return recognise_file(path, model)
-
-
-def recognise_file(path: str, model: Model) -> PageText:
-    """The page in an image file Tesseract reads itself (PGM, PNG, JPEG, TIFF)."""
-    try:
-        data = pytesseract.image_to_data(
-            path,
-            lang=model.languages,
-            config=f"--psm {PAGE_SEGMENTATION[model.layout]}",
-            output_type=pytesseract.Output.DICT,
-        )
-    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
-        raise OcrError(f"Tesseract failed: {exc}") from exc
-    words = [
-        Word(
-            text=text,
-            confidence=float(conf),
-            box=(data["left"][i], data["top"][i], data["width"][i], data["height"][i]),
-            line=(data["block_num"][i], data["par_num"][i], data["line_num"][i]),
-        )
-        for i, (text, conf) in enumerate(zip(data["text"], data["conf"], strict=True))
-        if text.strip() and float(conf) >= 0
-    ]
+def recognise(image: Image.Image | str, model: Model) -> PageText:
+    """A page's words: from an image, or from an image file Tesseract decodes itself
+    (PNG, JPEG, TIFF, PGM), which saves decoding it here."""
+    tsv = _engine(model.languages, PAGE_SEGMENTATION[model.layout]).read(image, tsv=True)
+    words = []
+    # The columns of Tesseract's TSV: level, page, block, paragraph, line, word,
+    # left, top, width, height, confidence, text; level 5 rows are words.
+    for row in tsv.splitlines():
+        cells = row.split("\t")
+        if len(cells) == 12 and cells[0] == "5" and cells[11].strip() and float(cells[10]) >= 0:
+            block, paragraph, line = (int(c) for c in cells[2:5])
+            left, top, width, height = (int(c) for c in cells[6:10])
+            words.append(
+                Word(
+                    cells[11],
+                    float(cells[10]),
+                    (left, top, width, height),
+                    (block, paragraph, line),
+                )
+            )
     return PageText(
         text=layout(words),
         mean_confidence=(
@@ -100,6 +94,140 @@ def recognise_file(path: str, model: Model) -> PageText:
         ),
         words=tuple(words),
     )
+
+
+def recognise_line(image: Image.Image, languages: str) -> str:
+    """The text of an image holding one line of text."""
+    return _engine(languages, SINGLE_LINE).read(image, tsv=False)
+
+
+def orientation(image: Image.Image) -> tuple[int, float] | None:
+    """Degrees clockwise that turn the page upright, and Tesseract's confidence in
+    that; None when it finds too few letters to tell."""
+    return _engine("osd", ORIENTATION_ONLY).orientation(image)
+
+
+@functools.cache
+def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
+    try:
+        tesseract, leptonica = ctypes.CDLL("libtesseract.so.5"), ctypes.CDLL("liblept.so.5")
+    except OSError as exc:
+        raise OcrError(f"libtesseract is not installed ({exc}): run scripts/setup.sh") from exc
+    api = text = pix = ctypes.c_void_p
+    integer, number, string = ctypes.c_int, ctypes.c_float, ctypes.c_char_p
+    for name, restype, argtypes in [
+        ("TessBaseAPICreate", api, []),
+        ("TessBaseAPIDelete", None, [api]),
+        ("TessBaseAPISetVariable", integer, [api, string, string]),
+        ("TessBaseAPIInit3", integer, [api, string, string]),
+        ("TessBaseAPISetPageSegMode", None, [api, integer]),
+        ("TessBaseAPISetImage", None, [api, string, integer, integer, integer, integer]),
+        ("TessBaseAPISetImage2", None, [api, pix]),
+        ("TessBaseAPIRecognize", integer, [api, ctypes.c_void_p]),
+        ("TessBaseAPIGetTsvText", text, [api, integer]),
+        ("TessBaseAPIGetUTF8Text", text, [api]),
+        ("TessBaseAPIClear", None, [api]),
+        ("TessDeleteText", None, [text]),
+        (
+            "TessBaseAPIDetectOrientationScript",
+            integer,
+            [api, *(ctypes.POINTER(t) for t in (integer, number, string, number))],
+        ),
+    ]:
+        function = getattr(tesseract, name)
+        function.restype, function.argtypes = restype, argtypes
+    leptonica.pixRead.restype, leptonica.pixRead.argtypes = pix, [ctypes.c_char_p]
+    leptonica.pixDestroy.restype, leptonica.pixDestroy.argtypes = None, [ctypes.POINTER(pix)]
+    return tesseract, leptonica
+
+
+class _Engine:
+    """One loaded model: languages and a page segmentation mode."""
+
+    def __init__(self, languages: str, mode: int) -> None:
+        self.lock = threading.Lock()
+        self._lib, self._leptonica = _libraries()
+        self._api = self._lib.TessBaseAPICreate()
+        # Its progress and warnings would go to the caller's stderr.
+        self._lib.TessBaseAPISetVariable(self._api, b"debug_file", os.devnull.encode())
+        if self._lib.TessBaseAPIInit3(self._api, None, languages.encode()) != 0:
+            self.close()
+            raise OcrError(
+                f"Tesseract has no data for the languages {languages!r}: install "
+                "tesseract-ocr-<language> (Debian), or change ocr.languages"
+            )
+        self._lib.TessBaseAPISetPageSegMode(self._api, mode)
+
+    def read(self, image: Image.Image | str, *, tsv: bool) -> str:
+        """The text read, as Tesseract's TSV (words with their boxes and confidences)
+        or as plain text."""
+        with self.lock, self._image(image):
+            if self._lib.TessBaseAPIRecognize(self._api, None) != 0:
+                raise OcrError("Tesseract could not read the page")
+            if tsv:
+                pointer = self._lib.TessBaseAPIGetTsvText(self._api, 0)
+            else:
+                pointer = self._lib.TessBaseAPIGetUTF8Text(self._api)
+            try:
+                return ctypes.string_at(pointer).decode("utf-8", "replace") if pointer else ""
+            finally:
+                self._lib.TessDeleteText(pointer)
+
+    def orientation(self, image: Image.Image) -> tuple[int, float] | None:
+        degrees, confidence = ctypes.c_int(), ctypes.c_float()
+        script, script_confidence = ctypes.c_char_p(), ctypes.c_float()
+        with self.lock, self._image(image):
+            found = self._lib.TessBaseAPIDetectOrientationScript(
+                self._api,
+                ctypes.byref(degrees),
+                ctypes.byref(confidence),
+                ctypes.byref(script),
+                ctypes.byref(script_confidence),
+            )
+        # ``degrees`` is how the page is turned; the turn that makes it upright undoes it.
+        return ((360 - degrees.value) % 360, confidence.value) if found else None
+
+    @contextlib.contextmanager
+    def _image(self, image: Image.Image | str) -> Iterator[None]:
+        if isinstance(image, str):
+            pix = self._leptonica.pixRead(image.encode())
+            if not pix:
+                raise OcrError("Tesseract could not decode the image file")
+            self._lib.TessBaseAPISetImage2(self._api, pix)
+            self._leptonica.pixDestroy(ctypes.byref(ctypes.c_void_p(pix)))  # SetImage2 copied it
+        else:
+            grey = image.convert("L")
+            self._lib.TessBaseAPISetImage(
+                self._api, grey.tobytes(), grey.width, grey.height, 1, grey.width
+            )
+        try:
+            yield
+        finally:
+            self._lib.TessBaseAPIClear(self._api)
+
+    def close(self) -> None:
+        self._lib.TessBaseAPIDelete(self._api)
+
+
+_engines: dict[tuple[str, int], _Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _engine(languages: str, mode: int) -> _Engine:
+    with _engines_lock:
+        if (languages, mode) not in _engines:
+            _engines[languages, mode] = _Engine(languages, mode)
+        return _engines[languages, mode]
+
+
+@atexit.register
+def _close_engines() -> None:
+    # Left open, libtesseract reports each model as a leak when the process ends.
+    with _engines_lock:
+        for engine in _engines.values():
+            if engine.lock.acquire(blocking=False):  # not under a daemon thread's page
+                engine.close()
+        _engines.clear()
 
 
 def layout(words: Sequence[Word]) -> str:

@@ -63,10 +63,11 @@ def test_every_format_reads_with_few_errors(pool: OcrPool, fmt: str) -> None:
         assert all(0 <= w.confidence <= 100 for w in page.words)
 
 
-def test_an_upside_down_page_is_turned(pool: OcrPool) -> None:
+@pytest.mark.parametrize("degrees", [180, 90])
+def test_an_upside_down_or_sideways_page_is_turned(pool: OcrPool, degrees: int) -> None:
     text, (page,) = letter_pages(3)
-    upside_down = save([page.rotate(180)], "JPEG")
-    (read,) = read_document(upside_down, OcrOptions(), pool.read_pages).pages
+    turned = save([page.rotate(degrees, expand=True)], "JPEG")
+    (read,) = read_document(turned, OcrOptions(), pool.read_pages).pages
     assert cer(text, read.text) < 0.02
 
 
