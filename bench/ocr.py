@@ -17,6 +17,8 @@ Then, in the same run:
   ``OMP_THREAD_LIMIT=1`` (the fastest serial setting, NOTES.md);
 * ceiling: the same, one bare ``tesseract`` per core at once: what the
   machine gives parallel OCR at the moment (on shared cores, far below 2x);
+* the baseline again with ``--psm 6``, the page layout pismo reads letters in
+  (``ocr.layout = "letter"``): what of pismo's lead is that setting alone;
 * CER of both against the drawn text, and of pismo on the clean pages.
 """
 
@@ -83,9 +85,9 @@ def run_pismo(folder: Path, workers: int, *options: str) -> tuple[float, dict[st
     return elapsed, texts
 
 
-def tesseract(path: Path) -> str:
+def tesseract(path: Path, *options: str) -> str:
     return subprocess.run(
-        ["tesseract", str(path), "-", "-l", "rus"],
+        ["tesseract", str(path), "-", "-l", "rus", *options],
         env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         check=True,
         capture_output=True,
@@ -93,11 +95,14 @@ def tesseract(path: Path) -> str:
     ).stdout
 
 
-def run_tesseract(paths: list[Path], processes: int = 1) -> tuple[float, dict[str, str]]:
+def run_tesseract(
+    paths: list[Path], processes: int = 1, *options: str
+) -> tuple[float, dict[str, str]]:
     """The ``tesseract`` command on every page, ``processes`` at a time."""
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=processes) as pool:
-        texts = dict(zip((p.name for p in paths), pool.map(tesseract, paths), strict=True))
+        read = pool.map(lambda path: tesseract(path, *options), paths)
+        texts = dict(zip((p.name for p in paths), read, strict=True))
     return time.perf_counter() - start, texts
 
 
@@ -134,6 +139,7 @@ def main() -> None:
     # What this machine gives two bare tesseracts at once right now: the ceiling
     # for any parallel OCR while other work shares the cores.
     ceiling_s, _ = run_tesseract(paths, cores)
+    block_s, block_texts = run_tesseract(paths, 1, "--psm", "6")
     n = len(paths)
     pismo_ppm, base_ppm = n / pismo_s * 60, n / base_s * 60
     print(f"cores available: {len(os.sched_getaffinity(0))}, load average: {os.getloadavg()}")
@@ -144,12 +150,15 @@ def main() -> None:
     print(
         f"tesseract, {cores} at once:      {ceiling_s:6.1f} s  {n / ceiling_s * 60:6.1f} pages/min"
     )
+    print(f"tesseract --psm 6, serial: {block_s:6.1f} s  {n / block_s * 60:6.1f} pages/min")
     print(f"throughput ratio, intake: {pismo_ppm / base_ppm:.2f}x  (target >= 1.7x on 2 cores)")
     print(f"throughput ratio, drafted: {base_s / drafted_s:.2f}x")
     print(f"machine's ceiling:        {base_s / ceiling_s:.2f}x  (bare tesseract, {cores} at once)")
+    print(f"intake against --psm 6:   {block_s / pismo_s:.2f}x  (the same layout, serial)")
     print(
         f"mean CER, aged:      pismo {mean_cer(paths, pismo_texts):.2%}  "
-        f"tesseract {mean_cer(paths, base_texts):.2%}  (target <= 2%)"
+        f"tesseract {mean_cer(paths, base_texts):.2%}, with --psm 6 "
+        f"{mean_cer(paths, block_texts):.2%}  (target <= 2%)"
     )
     if args.clean:
         print(f"mean CER, clean:     pismo {clean_cer(args.clean):.2%} on {args.clean} pages")
