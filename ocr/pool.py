@@ -17,6 +17,7 @@ database connections, threads or locks from the caller.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -84,6 +85,7 @@ class OcrPool:
         self.workers = worker_count(workers)
         self._executor: ProcessPoolExecutor | None = None
         self._starting = threading.Lock()  # documents are read from several threads
+        self._retrying = threading.Lock()
 
     def start(self) -> None:
         """Start the workers now rather than on the first page."""
@@ -111,23 +113,35 @@ class OcrPool:
     def read_pages(self, data: bytes, count: int, options: OcrOptions) -> list[PageText]:
         """Pages 0..count-1 of one document, read in parallel; a ``PageMapper``.
 
-        Safe to call from several threads at once: their pages share the queue."""
+        Safe to call from several threads at once: their pages share the queue.
+        A worker that dies (a crash in Tesseract, or killed: out of memory) takes
+        every page in flight with it.  Each document then reads once more, one
+        retrying document at a time, so only one that kills a worker again fails."""
         with tempfile.NamedTemporaryFile(prefix="pismo-ocr-", suffix=".scan") as spool:
             spool.write(data)
             spool.flush()
-            futures: list[Future[PageText]] = [
-                self._pool().submit(_read_spooled_page, spool.name, n, options)
-                for n in range(count)
-            ]
-            try:
-                return [f.result() for f in futures]
-            except BrokenProcessPool as exc:
-                # A worker died (killed, out of memory): start a fresh pool next time.
-                self._executor = None
-                raise OcrError(f"an OCR worker died reading this document: {exc}") from exc
-            finally:
-                for f in futures:
-                    f.cancel()
+            with contextlib.suppress(BrokenProcessPool):
+                return self._read(spool.name, count, options)
+            with self._retrying:
+                try:
+                    return self._read(spool.name, count, options)
+                except BrokenProcessPool as exc:
+                    raise OcrError(f"an OCR worker died reading this document: {exc}") from exc
+
+    def _read(self, path: str, count: int, options: OcrOptions) -> list[PageText]:
+        executor = self._pool()
+        futures: list[Future[PageText]] = []
+        try:
+            futures = [executor.submit(_read_spooled_page, path, n, options) for n in range(count)]
+            return [f.result() for f in futures]
+        except BrokenProcessPool:
+            with self._starting:
+                if self._executor is executor:  # not a fresh pool another thread started
+                    self._executor = None
+            raise
+        finally:
+            for f in futures:
+                f.cancel()
 
     def close(self) -> None:
         if self._executor is not None:

@@ -107,12 +107,18 @@ def orientation(image: Image.Image) -> tuple[int, float] | None:
     return _engine("osd", ORIENTATION_ONLY).orientation(image)
 
 
+def _load(*names: str) -> ctypes.CDLL:
+    for name in names:
+        with contextlib.suppress(OSError):
+            return ctypes.CDLL(name)
+    raise OcrError(f"{names[0]} is not installed: run scripts/setup.sh (tesseract-ocr)")
+
+
 @functools.cache
 def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    try:
-        tesseract, leptonica = ctypes.CDLL("libtesseract.so.5"), ctypes.CDLL("liblept.so.5")
-    except OSError as exc:
-        raise OcrError(f"libtesseract is not installed ({exc}): run scripts/setup.sh") from exc
+    tesseract = _load("libtesseract.so.5", "libtesseract.so")
+    # Leptonica's library took the name libleptonica with its version 1.83.
+    leptonica = _load("liblept.so.5", "libleptonica.so.6", "libleptonica.so", "liblept.so")
     api = text = pix = ctypes.c_void_p
     integer, number, string = ctypes.c_int, ctypes.c_float, ctypes.c_char_p
     for name, restype, argtypes in [

@@ -8,7 +8,9 @@ import datetime as dt
 import functools
 import json
 import os
+import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Literal
 
@@ -215,6 +217,28 @@ def test_an_email_address_is_read_in_latin(pool: OcrPool) -> None:
     (page,) = read_document(scan, OcrOptions(), pool.read_pages).pages
     assert "elena.vasileva28@rambler.ru" in page.text
     assert cer(drawn_text(letter), page.text) < 0.03  # the «e-mail:» label stays Cyrillic
+
+
+def test_a_dead_ocr_worker_loses_no_document() -> None:
+    """Tesseract runs inside the workers: one that dies takes every page in flight."""
+    letters = {seed: letter_pages(seed) for seed in range(40, 46)}
+    pool = OcrPool(2)
+    pool.start()
+    try:
+        with ThreadPoolExecutor(len(letters)) as threads:
+            read = {
+                seed: threads.submit(
+                    read_document, save(images, "PNG"), OcrOptions(), pool.read_pages
+                )
+                for seed, (_text, images) in letters.items()
+            }
+            time.sleep(1)  # both workers are reading
+            victim = next(iter(pool._executor._processes))  # type: ignore[union-attr]
+            os.kill(victim, signal.SIGKILL)
+            for seed, (text, _images) in letters.items():
+                assert cer(text, read[seed].result().text) < 0.02
+    finally:
+        pool.close()
 
 
 def test_a_blank_back_side_does_not_call_a_person() -> None:
