@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from errors import InputError
 from intake.sources import SCAN_SUFFIXES, read_file, settle
@@ -32,6 +33,7 @@ from pipeline import (
 )
 from store.models import ItemState
 
+T = TypeVar("T")
 DOCUMENTS_PER_WORKER = 4
 READ_AHEAD = 2  # chunks being read while an earlier one is finished
 
@@ -43,8 +45,8 @@ class Claimed:
     new: bool
 
 
-def chunks(paths: Iterable[Path], size: int) -> Iterator[list[Path]]:
-    iterator = iter(paths)
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
 

@@ -21,13 +21,13 @@ from sqlalchemy.orm import selectinload
 from tqdm import tqdm
 
 import settings as settings_module
-from batch import describe, ingest_files
+from batch import chunks, describe, ingest_files
 from errors import ExitCode, MailServerError, NotFound, PismoError
 from intake.imap_intake import ImapIntake
 from intake.sources import expand_paths, folder_files, maildir_path
 from letters import cli as letters_cli
 from ops import configure_logging
-from pipeline import Context, advance
+from pipeline import Context, advance_many
 from review import cli as review_cli
 from store import db
 from store.export import export_items, item_record
@@ -37,6 +37,7 @@ from store.search import reindex, search
 from transcription import transcribe
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
+RESUME_CHUNK = 100  # items registered, then drafted as one batch
 log = logging.getLogger("pismo")
 
 
@@ -50,11 +51,16 @@ def _context(args: argparse.Namespace) -> Context:
 
 
 def resume_unfinished(ctx: Context) -> None:
-    """Items a crash left half-way: received, read, or registered without their drafts."""
+    """Items a crash left half-way, or ``ingest --no-drafts`` left undrafted: received,
+    read, or registered without their drafts.  Drafted a chunk at a time, as a batch."""
     with db.transaction(ctx.db) as s:
-        ids = s.scalars(sa.select(InboundItem.id).where(InboundItem.state.in_(UNFINISHED))).all()
-    for item_id in ids:
-        advance(ctx, item_id)
+        ids = s.scalars(
+            sa.select(InboundItem.id)
+            .where(InboundItem.state.in_(UNFINISHED))
+            .order_by(InboundItem.id)
+        ).all()
+    for chunk in chunks(ids, RESUME_CHUNK):
+        advance_many(ctx, [(item_id, False) for item_id in chunk])
 
 
 def run_once(ctx: Context, report: Callable[[str], None], mailbox: ImapIntake | None = None) -> int:

@@ -66,12 +66,15 @@ def test_ingest_the_same_file_twice_registers_it_once(env: dict[str, str], tmp_p
 def test_ingest_without_drafts_leaves_them_to_the_next_run(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    letter = tmp_path / "letter.eml"
-    letter.write_bytes(appeal_eml(1))
-    assert "registered ВХ-" in pismo(env, "ingest", "--no-drafts", str(letter)).stdout
-    assert " registered " in pismo(env, "list").stdout.splitlines()[1]
+    (tmp_path / "in").mkdir()
+    for n in range(3):
+        (tmp_path / "in" / f"letter-{n}.eml").write_bytes(appeal_eml(n))
+    ingested = pismo(env, "ingest", "--no-drafts", str(tmp_path / "in")).stdout
+    assert ingested.count("registered ВХ-") == 3
+    assert all(" registered " in line for line in pismo(env, "list").stdout.splitlines()[1:])
     pismo(env, "run", "--once")
-    assert " drafted " in pismo(env, "list").stdout.splitlines()[1]
+    rows = pismo(env, "list").stdout.splitlines()[1:]
+    assert len(rows) == 3 and all(" drafted " in line for line in rows)
 
 
 def test_a_bad_file_fails_alone(env: dict[str, str], tmp_path: Path) -> None:
