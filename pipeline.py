@@ -130,14 +130,26 @@ class Outcome:
 
 
 def receive(ctx: Context, incoming: Incoming) -> tuple[int, bool]:
-    """Record the item and keep its bytes; the same source key is the same item."""
+    """Record the item and keep its bytes; the same source key is the same item.
+
+    An item quarantined before it could be read is tried again when it comes
+    again (a file moved back from ``failed/``): a raised limit or a mended
+    installation may let it through now."""
     digest = ctx.blobs.put(incoming.data)
     with transaction(ctx.db) as s:
         existing = s.scalar(
-            sa.select(InboundItem.id).where(InboundItem.source_key == incoming.source_key)
+            sa.select(InboundItem)
+            .where(InboundItem.source_key == incoming.source_key)
+            .with_for_update()
         )
         if existing is not None:
-            return existing, False
+            unread = existing.text is None and existing.appeal_id is None
+            if existing.state is ItemState.quarantined and unread:
+                existing.state = ItemState.received
+                existing.not_registered_reason = None
+                audit(s, "retried", item_id=existing.id)
+                return existing.id, True
+            return existing.id, False
         item = InboundItem(
             source_key=incoming.source_key,
             source=incoming.source,

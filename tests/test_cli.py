@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tests.conftest import REPO
 from tests.letters import appeal_eml
+from tests.scans import make_letter, pages, save
 
 PISMO = [sys.executable, str(REPO / "runner.py")]
 
@@ -75,6 +76,24 @@ def test_ingest_without_drafts_leaves_them_to_the_next_run(
     pismo(env, "run", "--once")
     rows = pismo(env, "list").stdout.splitlines()[1:]
     assert len(rows) == 3 and all(" drafted " in line for line in rows)
+
+
+def test_a_failed_file_dropped_again_is_tried_again(env: dict[str, str], tmp_path: Path) -> None:
+    """A scan over the pixel limit fails; once the limit is raised, the same file
+    moved back from ``failed/`` is registered, as the same item."""
+    scans = Path(env["PISMO_DATA_DIR"]) / "scans"
+    scans.mkdir(parents=True)
+    (page,) = pages(make_letter(5))
+    (scans / "letter.png").write_bytes(save([page], "PNG"))
+    low = {**env, "PISMO_LIMITS__MAX_IMAGE_PIXELS": "1000000", "PISMO_SETTLE_SECONDS": "0"}
+    pismo(low, "run", "--once")
+    [failed] = (scans / "failed").rglob("letter.png")
+    assert "over the pixel limit" in failed.with_name("letter.png.reason.txt").read_text()
+
+    failed.rename(scans / "letter.png")
+    pismo({**env, "PISMO_SETTLE_SECONDS": "0"}, "run", "--once")
+    [record] = json.loads(pismo(env, "export", "--format", "json").stdout)
+    assert record["reg_number"] and not list((scans / "failed").rglob("*.png"))
 
 
 def test_a_bad_file_fails_alone(env: dict[str, str], tmp_path: Path) -> None:
