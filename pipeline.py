@@ -639,11 +639,13 @@ def advance_many(
 
     ``readings`` are items' texts being read elsewhere (batch.py): each is waited
     for only when its item's turn comes, while the others are still being read."""
+    readings = readings or {}
+    # The others still unread are read here, all at once: their pages share the OCR pool.
+    read_many(ctx, [item_id for item_id, _new in items if item_id not in readings])
     drafting: dict[int, int] = {}  # appeal id: the item it was registered from
     for item_id, _new in items:
-        if readings and item_id in readings:
+        if item_id in readings:
             store_reading(ctx, item_id, readings[item_id].result())
-        read(ctx, item_id)
         appeal_id = register(ctx, item_id)
         if appeal_id is not None and _state(ctx, item_id) is ItemState.registered:
             drafting[appeal_id] = item_id
