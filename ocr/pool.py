@@ -26,7 +26,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from pathlib import Path
 
 from errors import OcrError
@@ -56,7 +55,7 @@ def _read_spooled_page(path: str, index: int, options: OcrOptions) -> PageText:
     return read_page(Path(path).read_bytes(), index, options, path)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _main_module_hidden() -> Iterator[None]:
     """Start worker processes without the caller's main module.
 

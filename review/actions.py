@@ -167,10 +167,7 @@ def correct_field(
         after = _refresh_grounds(appeal)
         wanted = {p.type for p in plan_drafts(appeal)}
         for d in appeal.drafts:
-            if d.type not in wanted and d.status in (
-                letters_workflow.EDITABLE,
-                letters_workflow.RETURNED,
-            ):
+            if d.type not in wanted and d.status in letters_workflow.OPEN_STATES:
                 d.status = "superseded"
         # The value is personal data: the audit keeps the field's name only.
         audit(
