@@ -256,8 +256,7 @@ def to_read(ctx: Context, item_ids: Sequence[int]) -> list[ToRead]:
 
 
 def read_all(ctx: Context, todo: Sequence[ToRead]) -> list[Reading | InputError]:
-    """Readings of many items, in parallel; touches no database, so it may run in
-    the background while this process registers the items read before."""
+    """Readings of many items, in parallel; touches no database."""
     if len(todo) <= 1:
         return [try_read(ctx, t) for t in todo]
     # Threads only wait on the worker processes; one per item keeps the queue full.
