@@ -44,7 +44,7 @@ from letters.drafting import letter_context
 from letters.pdf import LetterDoc
 from letters.render import TEMPLATES, Renderer
 from letters.specimens import MAN, WOMAN, appeal, inputs_for, plans
-from settings import OrgProfile
+from pismo.settings import OrgProfile
 
 TODAY = dt.date(2026, 11, 23)
 CREATED = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)

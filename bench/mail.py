@@ -51,14 +51,14 @@ def child_parse(count: int) -> dict[str, float]:
 def child_intake(url: str, data_dir: str) -> dict[str, float]:
     os.environ["PISMO_MAIL_URL"] = url
     os.environ["PISMO_DATA_DIR"] = data_dir
-    import pipeline
-    import runner
+    from pismo.cli.common import context
+    from pismo.running import chain, inline
 
-    pipeline.draft_many = lambda ctx, appeal_ids: {}  # the intake without the drafting stage
-    ctx = runner._context(argparse.Namespace(config=None))
+    chain.draft_many = lambda ctx, appeal_ids: {}  # the intake without the drafting stage
+    ctx = context(argparse.Namespace(config=None))
     lines: list[str] = []
     start = time.perf_counter()
-    runner.run_once(ctx, lines.append)
+    inline.run_once(ctx, lines.append)
     seconds = time.perf_counter() - start
     registered = sum("registered ВХ-" in line for line in lines)
     return {"seconds": seconds, "registered": registered}
@@ -68,7 +68,7 @@ def child_transport(url: str) -> dict[str, float]:
     """The IMAP part alone: search, batched fetch, parse, MOVE; no store."""
     from intake.imap import ImapMailbox, parse_mail_url
     from intake.mail import parse_message
-    from settings import Settings
+    from pismo.settings import Settings
 
     settings = Settings(mail_url=url)
     mailbox = ImapMailbox(parse_mail_url(url, settings.mail), settings.mail, 10**8)
@@ -76,7 +76,7 @@ def child_transport(url: str) -> dict[str, float]:
     for fetched in mailbox.messages(mailbox.pending_uids()):
         assert fetched.data is not None
         parse_message(fetched.data)
-        mailbox.settle(fetched.uid, ok=True)
+        mailbox.put_away(fetched.uid, ok=True)
     mailbox.flush()
     seconds = time.perf_counter() - start
     mailbox.close()

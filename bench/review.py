@@ -25,12 +25,12 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 import sqlalchemy as sa  # noqa: E402
 
-from letters.dispatch import build_email, dispatch_pending  # noqa: E402
-from pipeline import Context  # noqa: E402
-from review import actions  # noqa: E402
-from review.queue import Filters, queue  # noqa: E402
-from settings import load_settings  # noqa: E402
-from store import db  # noqa: E402
+from pismo.actions import appeals as actions  # noqa: E402
+from pismo.context import Context  # noqa: E402
+from pismo.dispatch import build_email, dispatch_pending  # noqa: E402
+from pismo.review.queue import Filters, queue  # noqa: E402
+from pismo.settings import load_settings  # noqa: E402
+from store import db, schema  # noqa: E402
 from store.models import Draft  # noqa: E402
 from tests.review_helpers import appeal, logged_in, make_user, smtp_server, use_smtp  # noqa: E402
 
@@ -47,7 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PISMO_DATA_DIR"] = tmp
         ctx = Context(load_settings())
-        db.ensure_migrated(ctx.db)
+        schema.ensure_migrated(ctx.db)
         approver = make_user(ctx, "bench", "approver")
         start = time.perf_counter()
         for i in range(n):

@@ -27,7 +27,7 @@ from PIL import Image  # noqa: E402
 
 from tests.servers import create_database, postgres_server  # noqa: E402
 
-SCAN = REPO / "samples" / "scans" / "01-claim.png"
+SCAN = REPO / "pismo" / "samples" / "scans" / "01-claim.png"
 
 
 def backlog(folder: Path, count: int) -> None:
@@ -54,8 +54,9 @@ def pismo(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
 def drafted(url: str) -> int:
     import sqlalchemy as sa
 
+    from pismo.states import ItemState
     from store import db
-    from store.models import InboundItem, ItemState
+    from store.models import InboundItem
 
     with db.transaction(url) as s:
         return int(
@@ -89,9 +90,9 @@ def run_workers(admin: str, count: int, workers: int) -> float:
     procs = [pismo(env, "worker") for _ in range(workers)]
     while workers_ready(url) < workers:
         time.sleep(0.1)
-    import executors
-    from pipeline import Context
-    from settings import Settings
+    from pismo.context import Context
+    from pismo.running import queued as executors
+    from pismo.settings import Settings
 
     backlog(data / "scans", count)
     ctx = Context(Settings(db_url=url, data_dir=data, ocr={"workers": 1}))
@@ -124,12 +125,12 @@ def run_sqlite(count: int) -> float:
 
 def queue_overhead(admin: str, jobs: int) -> tuple[float, float]:
     """Seconds per job through Procrastinate, and per direct call, of an empty task."""
-    import executors
+    from pismo.running import queued as executors
+    from store import schema
 
     url = create_database(admin, "bench_overhead")
-    from store import db
 
-    db.upgrade(url)
+    schema.upgrade(url)
     executors.apply_schema(url)
 
     def empty(n: int) -> None:

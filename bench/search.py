@@ -34,10 +34,11 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from settings import Settings
-from store import db
+from pismo.reports import report_html
+from pismo.settings import Settings
+from store import db, schema
 from store.models import Appeal, Applicant, InboundItem
-from store.reports import build_report, report_html
+from store.reports import build_report
 from store.search import reindex, search
 from tests.servers import create_database, postgres_server
 
@@ -209,7 +210,7 @@ def rows(count: int, seed: int = 11) -> Iterator[tuple[dict[str, object], ...]]:
 
 
 def fill(url: str, count: int) -> dict[str, float]:
-    db.ensure_migrated(url)
+    schema.ensure_migrated(url)
     engine = db.engine_for(url)
     timings: dict[str, float] = {}
     started = time.perf_counter()

@@ -4,7 +4,7 @@ This module speaks IMAP and nothing else: it knows no store and no pipeline.
 ``ImapMailbox.messages`` yields the folder's unprocessed messages one at a
 time, fetched in batches bounded by count and bytes (sizes are fetched
 first, so an oversized message is never downloaded and memory stays flat
-however large the mailbox).  ``settle`` acts on the server and is called by
+however large the mailbox).  ``put_away`` acts on the server and is called by
 the caller only after its record of the message is committed.
 
 Nothing is ever deleted or expunged by hand: a processed message is MOVEd to
@@ -34,8 +34,8 @@ from urllib.parse import unquote, urlparse
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
-from errors import ConfigError, MailServerError
-from settings import MailSettings
+from pismo.errors import ConfigError, MailServerError
+from pismo.settings import MailSettings
 
 log = logging.getLogger("pismo.imap")
 # What a server going away looks like from imapclient and the socket underneath.
@@ -123,7 +123,7 @@ class ImapMailbox:
         self.client: IMAPClient | None = None
         self.uidvalidity = 0
         self.can_move = False
-        self._to_settle: dict[bool, list[int]] = {}
+        self._to_put_away: dict[bool, list[int]] = {}
 
     # --- the connection -----------------------------------------------------------
 
@@ -177,7 +177,7 @@ class ImapMailbox:
                 raise
 
     def close(self) -> None:
-        self._to_settle = {}  # recorded in the store: the next pass finds and moves them
+        self._to_put_away = {}  # recorded in the store: the next pass finds and moves them
         client, self.client = self.client, None
         if client is None:
             return
@@ -255,20 +255,20 @@ class ImapMailbox:
 
     # --- acting on the server, after the store has committed -----------------------------
 
-    def settle(self, uid: int, ok: bool) -> None:
+    def put_away(self, uid: int, ok: bool) -> None:
         """Queue the message to be moved out of the way; ``flush`` acts on the server.
 
         Moving a batch in one command saves a round trip per message; a crash
         before the flush only leaves committed messages in the folder, which
         the next pass finds recorded and moves.
         """
-        self._to_settle.setdefault(ok, []).append(uid)
-        if sum(map(len, self._to_settle.values())) >= self.settings.batch_messages:
+        self._to_put_away.setdefault(ok, []).append(uid)
+        if sum(map(len, self._to_put_away.values())) >= self.settings.batch_messages:
             self.flush()
 
     def flush(self) -> None:
         """Move (never delete) the queued messages; a UID already gone is fine."""
-        queued, self._to_settle = self._to_settle, {}
+        queued, self._to_put_away = self._to_put_away, {}
         s = self.settings
         for ok, uids in queued.items():
             target = s.done_folder if ok else s.quarantine_folder
@@ -283,8 +283,8 @@ class ImapMailbox:
             except CONNECTION_ERRORS as exc:
                 raise ConnectionLost(str(exc)) from exc
             except IMAPClientError as exc:
-                # Another process settled them first (the UIDs are gone): the same outcome.
-                log.info("UIDs %s not settled (%s); gone from %s", uids, exc, self.address.folder)
+                # Another process moved them first (the UIDs are gone): the same outcome.
+                log.info("UIDs %s not moved (%s); gone from %s", uids, exc, self.address.folder)
 
     # --- waiting for new mail ------------------------------------------------------------------
 

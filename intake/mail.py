@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import mailparser
 
-from errors import MalformedMessage, TooLarge
 from intake.charsets import decode_text
 from intake.html import html_to_text
+from pismo.errors import MalformedMessage, TooLarge
 
 _AUTO_SUBJECT = re.compile(
     r"^\s*(auto(matic)?[ -]?(reply|response)|out of (the )?office|autoreply|vacation|"

@@ -2,13 +2,14 @@
 mail drop (a Maildir or a folder of ``.eml`` files) and the scan folder.
 
 A source yields ``Incoming`` items; after the item is committed to the store,
-the pipeline calls ``settle`` so the file leaves the drop folder.  Nothing
+the caller calls ``put_away`` so the file leaves the drop folder.  Nothing
 is moved or deleted before that, so a crash at any point loses nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import time
@@ -17,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from errors import ConfigError, TooLarge, UnsupportedFile
-from store.blobs import sha256
-from store.models import Channel
+from pismo.errors import ConfigError, TooLarge, UnsupportedFile
+from pismo.states import Channel
 
 MAIL_SUFFIXES = frozenset({".eml", ".msg", ".mbox-part"})
 SCAN_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
@@ -37,11 +37,10 @@ class Incoming:
     data: bytes
     filename: str
     received_at: dt.datetime
-    path: Path | None = None  # the file to settle after commit; None for explicit ingest
 
     @property
     def content_hash(self) -> str:
-        return sha256(self.data)
+        return hashlib.sha256(self.data).hexdigest()
 
 
 def channel_for(path: Path) -> Channel:
@@ -61,19 +60,18 @@ def _looks_like_mail(path: Path) -> bool:
     return b":" in first and not first.startswith((b"%PDF", b"\x89PNG"))
 
 
-def read_file(path: Path, source: str, max_bytes: int, settle: bool) -> Incoming:
+def read_file(path: Path, max_bytes: int) -> Incoming:
     size = path.stat().st_size
     if size > max_bytes:
         raise TooLarge(f"{path.name}: {size} bytes, over the limit of {max_bytes}")
     data = path.read_bytes()
     return Incoming(
-        source=source,
-        source_key=f"file:{sha256(data)}",
+        source=str(path),
+        source_key=f"file:{hashlib.sha256(data).hexdigest()}",
         channel=channel_for(path),
         data=data,
         filename=path.name,
         received_at=dt.datetime.now(dt.UTC),
-        path=path if settle else None,
     )
 
 
@@ -91,7 +89,7 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def folder_files(folder: Path, settle_seconds: float = 0.0) -> list[Path]:
-    """Files ready in a drop folder: complete, not yet settled.
+    """Files ready in a drop folder: complete, not yet put away.
 
     A file counts as complete when it is not named ``*.part`` (a scanner or a
     copy script writes ``NAME.pdf.part`` and renames it to ``NAME.pdf`` when
@@ -112,12 +110,12 @@ def folder_files(folder: Path, settle_seconds: float = 0.0) -> list[Path]:
         except FileNotFoundError:
             continue  # renamed or removed since the listing
         if path.parent.name == "cur" and "S" in path.name.partition(":2,")[2]:
-            continue  # a Maildir message already seen and settled
+            continue  # a Maildir message already seen and put away
         ready.append(path)
     return ready
 
 
-def settle(path: Path, drop_root: Path, ok: bool, reason: str | None = None) -> Path:
+def put_away(path: Path, drop_root: Path, ok: bool, reason: str | None = None) -> Path:
     """Move a processed file out of its drop folder: ``done/DATE/`` or ``failed/``.
 
     A Maildir message goes from ``new/`` to ``cur/`` with the Seen flag instead,

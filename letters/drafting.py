@@ -20,7 +20,7 @@ from intake.checks import NO_ANSWER
 from letters.declension import dative, salutation
 from letters.render import regulation_ablt, statutes
 from letters.types import LetterType, letter_type, type_of_ground
-from settings import OrgProfile
+from pismo.settings import OrgProfile
 from store.models import Appeal
 
 EXPLANATION = {

@@ -23,7 +23,7 @@ from letters.drafting import russian_date
 from letters.pdf import LetterDoc
 from letters.render import Renderer
 from letters.types import letter_type
-from settings import OrgProfile
+from pismo.settings import OrgProfile
 from store.models import Appeal, Draft
 
 Direction = Literal["incoming", "outgoing"]

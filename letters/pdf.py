@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from errors import RenderError
+from pismo.errors import RenderError
 
 PDFA = "pdf/a-2b"
 PRODUCER = "pismo (WeasyPrint, pikepdf)"

@@ -26,8 +26,8 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from errors import RenderError
 from letters.pdf import PDFA, LetterDoc, PdfEngine
+from pismo.errors import RenderError
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUTES = Path(__file__).parent / "data" / "statutes.toml"

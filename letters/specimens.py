@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from letters.drafting import LetterInputs, PlannedDraft
 from letters.types import TYPES, LetterType
-from store.models import Appeal, Applicant, Channel
+from pismo.states import Channel
+from store.models import Appeal, Applicant
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from errors import NotFound
+from pismo.errors import NotFound
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
-from errors import InputError, OcrError, TooLarge, UnsupportedFile
 from ocr.latin import reread_latin
 from ocr.orientation import reads_well, recognise_upright
 from ocr.tesseract import Model, PageLayout, PageText, recognise
+from pismo.errors import InputError, OcrError, TooLarge, UnsupportedFile
 
 # A page with fewer letters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 40

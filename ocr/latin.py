@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from PIL import Image
 
-from errors import OcrError
 from ocr.tesseract import PageText, Word, layout, recognise_line
+from pismo.errors import OcrError
 
 EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.ASCII | re.IGNORECASE)
 URL = re.compile(r"^(https?://|www\.)[\w.-]+\.[a-z]{2,}(/\S*)?$", re.ASCII | re.IGNORECASE)

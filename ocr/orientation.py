@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from errors import OcrError
 from ocr.tesseract import Model, PageText, orientation, recognise
+from pismo.errors import OcrError
 
 # Upright office scans read at 85-95; an upside-down page reads at 30-50.
 RETRY_BELOW = 70.0

@@ -28,9 +28,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from errors import OcrError
 from ocr.document import OcrOptions, read_page
 from ocr.tesseract import PageText
+from pismo.errors import OcrError
 
 
 def worker_count(setting: int) -> int:

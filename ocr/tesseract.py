@@ -29,7 +29,7 @@ from typing import Literal
 
 from PIL import Image
 
-from errors import OcrError
+from pismo.errors import OcrError
 
 # Read by libgomp when libtesseract is loaded, so set before that.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")

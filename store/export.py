@@ -7,7 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from store.models import Appeal, InboundItem, ItemState
+from pismo.states import ItemState
+from store.models import Appeal, InboundItem
 
 REGISTERED = (ItemState.registered, ItemState.drafted, ItemState.needs_transcription)
 

@@ -9,11 +9,12 @@ Every change of state is written to ``Event``, the audit log.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from pismo.states import AppealStatus, Channel, DraftStatus, ItemState
 
 
 class UTCDateTime(sa.TypeDecorator[dt.datetime]):
@@ -53,25 +54,6 @@ class Base(DeclarativeBase):
         dt.datetime: UTCDateTime(),
         dict[str, Any]: sa.JSON(),
     }
-
-
-class Channel(enum.StrEnum):
-    email = "email"
-    post = "post"
-
-
-class ItemState(enum.StrEnum):
-    received = "received"  # claimed, raw content stored; nothing read yet
-    read = "read"  # text extracted
-    registered = "registered"  # drafts still to be made
-    drafted = "drafted"  # registered and drafted: waits for people only
-    needs_transcription = "needs_transcription"  # registered, OCR too unsure to draft
-    not_registered = "not_registered"  # noise or duplicate, with the reason
-    quarantined = "quarantined"  # could not be processed, with the reason
-
-
-# Where an item stands when a crash stopped it half-way: the next run or sweep goes on.
-UNFINISHED = (ItemState.received, ItemState.read, ItemState.registered)
 
 
 class InboundItem(Base):
@@ -147,7 +129,9 @@ class Appeal(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     category: Mapped[str] = mapped_column(sa.String(32), index=True)
     department: Mapped[str | None] = mapped_column(sa.String(255))
-    status: Mapped[str] = mapped_column(sa.String(32), index=True)
+    status: Mapped[AppealStatus] = mapped_column(
+        sa.Enum(AppealStatus, native_enum=False, length=32), index=True
+    )
     applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("applicants.id"))
     account: Mapped[str | None] = mapped_column(sa.String(64))
     contract: Mapped[str | None] = mapped_column(sa.String(64))
@@ -189,7 +173,9 @@ class Draft(Base):
     type: Mapped[str] = mapped_column(sa.String(32))
     ground: Mapped[str | None] = mapped_column(sa.String(32))
     version: Mapped[int] = mapped_column(default=1)
-    status: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    status: Mapped[DraftStatus] = mapped_column(
+        sa.Enum(DraftStatus, native_enum=False, length=16), default=DraftStatus.draft
+    )
     pdf_path: Mapped[str] = mapped_column(sa.Text)
     pdf_hash: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

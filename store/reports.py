@@ -19,10 +19,8 @@ the same arithmetic on both databases.
 and letters flows when an answer goes out; an appeal left without an answer
 on a ground has ``outcome = 'no_answer'`` and may have no ``answered_at``.
 
-The renderers (``report_csv``, ``report_xlsx``, ``report_html``,
-``report_pdf``) live in ``store.report_render`` and are imported on first
-use: matplotlib, openpyxl and WeasyPrint are slow to load for commands that
-never draw.
+The renderers (CSV, XLSX, HTML with charts, PDF) live in ``pismo.reports``:
+the store counts, the application draws.
 """
 
 from __future__ import annotations
@@ -399,41 +397,3 @@ def _overdue(conn: sa.Connection, period: Any, today: dt.date, limit: int = 50) 
 
 
 # --- renderers (store.report_render), loaded on first use ------------------------------
-
-
-def render_report(report: Report, fmt: str) -> bytes:
-    """The report as a file's bytes: ``csv`` (UTF-8 with the BOM Excel wants), ``xlsx``,
-    ``pdf`` or ``html``."""
-    if fmt == "csv":
-        return report_csv(report).encode("utf-8-sig")
-    if fmt == "xlsx":
-        return report_xlsx(report)
-    if fmt == "pdf":
-        return report_pdf(report)
-    if fmt == "html":
-        return report_html(report).encode("utf-8")
-    raise ValueError(f"no report format {fmt!r}")
-
-
-def report_csv(report: Report) -> str:
-    from store import report_render
-
-    return report_render.report_csv(report)
-
-
-def report_xlsx(report: Report) -> bytes:
-    from store import report_render
-
-    return report_render.report_xlsx(report)
-
-
-def report_html(report: Report, *, fragment: bool = False) -> str:
-    from store import report_render
-
-    return report_render.report_html(report, fragment=fragment)
-
-
-def report_pdf(report: Report) -> bytes:
-    from store import report_render
-
-    return report_render.report_pdf(report)

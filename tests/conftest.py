@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import Context
-from settings import Settings, load_settings
-from store import db
+from pismo.context import Context
+from pismo.settings import Settings, load_settings
+from store import schema
 from tests.servers import Dovecot, create_database, dovecot_server, postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "samples"
+SAMPLES = REPO / "pismo" / "samples"
 _db_numbers = itertools.count(1)
 
 
@@ -66,5 +66,5 @@ def settings(env: dict[str, str], db_url: str, monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.fixture
 def ctx(settings: Settings) -> Context:
-    db.ensure_migrated(settings.db_url)
+    schema.ensure_migrated(settings.db_url)
     return Context(settings)

@@ -1,6 +1,6 @@
 """Scanned letters made up for tests and benchmarks, with the text drawn on them.
 
-Pages are drawn by ``samples/make_samples.py`` (the same typewriter that
+Pages are drawn by ``scripts/make_samples.py`` (the same typewriter that
 made the bundled samples), from letters assembled here with a seeded random
 generator, then aged: ``age_quickly`` (Pillow: skew, blur, grey, noise, JPEG;
 milliseconds, for tests) or ``age_like_a_scanner`` (augraphy: ink bleed, toner
@@ -17,8 +17,7 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageFilter
 from rapidfuzz.distance import Levenshtein
-
-from samples.make_samples import PaperLetter, render_letter  # type: ignore[import-not-found]
+from scripts.make_samples import PaperLetter, render_letter  # type: ignore[import-not-found]
 
 SURNAMES = [
     ("Смирнова", "Анна", "Петровна", "Смирновой Анны Петровны"),

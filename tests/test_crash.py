@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-import executors
-from pipeline import Context
-from settings import load_settings
+from pismo.context import Context
+from pismo.running import queued as executors
+from pismo.settings import load_settings
+from pismo.states import ItemState
 from store import db
-from store.models import Appeal, Draft, Event, InboundItem, ItemState
+from store.models import Appeal, Draft, Event, InboundItem
 from tests.conftest import REPO
 from tests.letters import appeal_eml
 

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from errors import Forbidden
-from letters.dispatch import confirm_posted, dispatch_pending, is_automatic_address, print_batch
-from pipeline import Context
-from review import actions
+from pismo.actions import appeals as actions
+from pismo.context import Context
+from pismo.dispatch import confirm_posted, dispatch_pending, is_automatic_address, print_batch
+from pismo.errors import Forbidden
 from store.db import transaction
 from store.models import Appeal, Draft, Event
 from tests.letters import appeal_eml

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import Context
-from runner import run_once
-from settings import load_settings
-from store import db
+from pismo.context import Context
+from pismo.running.inline import run_once
+from pismo.settings import load_settings
+from store import db, schema
 from store.export import export_items
 from tests.conftest import REPO, SAMPLES
 from tests.imap_helpers import Mailbox, new_mailbox
@@ -36,7 +36,7 @@ def imap_ctx(env: dict[str, str], mailbox: Mailbox, monkeypatch: pytest.MonkeyPa
     env["PISMO_MAIL_URL"] = mailbox.url
     monkeypatch.setenv("PISMO_MAIL_URL", mailbox.url)
     settings = load_settings()
-    db.ensure_migrated(settings.db_url)
+    schema.ensure_migrated(settings.db_url)
     return Context(settings)
 
 
@@ -264,16 +264,16 @@ CRASHING_RUN = """
 import os, sys
 sys.path.insert(0, {repo!r})
 from intake.imap import ImapMailbox
-settle, flush, calls = ImapMailbox.settle, ImapMailbox.flush, []
+put_away, flush, calls = ImapMailbox.put_away, ImapMailbox.flush, []
 def crash_on_third(self, uid, ok):
     calls.append(uid)
     if len(calls) == 3:
         os._exit(9)  # killed after the third letter is committed, before it is moved
-    settle(self, uid, ok)
+    put_away(self, uid, ok)
     flush(self)  # the first two are moved
-ImapMailbox.settle = crash_on_third
-import runner
-sys.exit(runner.main(["run", "--once"]))
+ImapMailbox.put_away = crash_on_third
+from pismo.cli import main
+sys.exit(main(["run", "--once"]))
 """
 
 
@@ -325,7 +325,7 @@ def test_a_uidvalidity_reset_after_a_crash_registers_nothing_twice(
 def test_the_server_restarting_mid_run_loses_nothing(
     imap_ctx: Context, mailbox: Mailbox, dovecot: Dovecot
 ) -> None:
-    from intake.imap_intake import ImapIntake
+    from pismo.running.mailbox import ImapIntake
 
     mailbox.append(appeal_eml(n) for n in range(1, 7))
     intake = ImapIntake(imap_ctx)
@@ -366,7 +366,7 @@ def test_idle_notices_a_dropped_connection_at_once(imap_ctx: Context, dovecot: D
     import threading
     import time
 
-    from intake.imap_intake import ImapIntake
+    from pismo.running.mailbox import ImapIntake
 
     intake = ImapIntake(imap_ctx)
     intake.run_pass(lambda *_: None)  # connects; the mailbox is empty
@@ -388,12 +388,12 @@ def test_a_stop_ends_the_reconnection_backoff(
     import threading
     import time
 
-    from intake.imap_intake import ImapIntake
+    from pismo.running.mailbox import ImapIntake
     from tests.servers import free_port
 
     monkeypatch.setenv("PISMO_MAIL_URL", f"imap://nobody:x@127.0.0.1:{free_port()}/INBOX")
     settings = load_settings()
-    db.ensure_migrated(settings.db_url)
+    schema.ensure_migrated(settings.db_url)
     stop = threading.Event()
     intake = ImapIntake(Context(settings), stop)
     threading.Timer(2, stop.set).start()
@@ -407,7 +407,7 @@ def test_a_stop_ends_the_reconnection_backoff(
 
 
 def test_starttls_with_a_private_ca(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from errors import MailServerError
+    from pismo.errors import MailServerError
     from tests.servers import dovecot_server
 
     with dovecot_server(tls=True) as server:
@@ -416,7 +416,7 @@ def test_starttls_with_a_private_ca(env: dict[str, str], monkeypatch: pytest.Mon
         monkeypatch.setenv("PISMO_MAIL_URL", url)
         monkeypatch.setenv("PISMO_MAIL__PASSWORD", box.password)
         ctx = Context(load_settings())
-        db.ensure_migrated(ctx.db)
+        schema.ensure_migrated(ctx.db)
         with pytest.raises(MailServerError, match="certificate not trusted"):
             run(ctx)
         monkeypatch.setenv("PISMO_MAIL__CA_FILE", str(server.ca_file))

@@ -9,12 +9,13 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from errors import DraftStateError
 from intake.sources import read_file
 from letters.drafting import LetterInputs
 from letters.journal import journal_rows, to_csv, to_pdf
-from letters.workflow import approve_draft, create_draft, edit_draft
-from pipeline import Context, process
+from pismo.actions.drafts import approve_draft, create_draft, edit_draft
+from pismo.context import Context
+from pismo.errors import DraftStateError
+from pismo.running.chain import process
 from store import db
 from store.models import Draft, Event
 from store.search import search
@@ -28,7 +29,7 @@ def text_of(path: str) -> str:
 def registered(ctx: Context, tmp_path: Path, n: int) -> int:
     path = tmp_path / f"{n}.eml"
     path.write_bytes(appeal_eml(n, surname="Смирнова", name="Анна", patronymic="Петровна"))
-    process(ctx, read_file(path, str(path), 10**8, settle=False))
+    process(ctx, read_file(path, 10**8))
     with db.transaction(ctx.db) as s:
         return s.scalars(sa.select(Draft.appeal_id).order_by(Draft.id.desc())).first() or 0
 

@@ -18,7 +18,7 @@ from letters.pdf import LetterDoc
 from letters.render import Renderer, statutes
 from letters.specimens import MAN, WOMAN, Person, appeal, inputs_for, plans
 from letters.types import LetterType
-from settings import OrgProfile
+from pismo.settings import OrgProfile
 
 CREATED = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 23)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pipeline import Context
+from pismo.context import Context
 from store import db
 from store.models import Appeal
 from tests.conftest import REPO
@@ -25,7 +25,7 @@ from tests.test_pipeline import ingest
 
 
 def test_due_lists_overdue_and_due_soon_first(ctx: Context, tmp_path: Path) -> None:
-    import ops
+    from pismo import ops
 
     for n in range(3):
         path = tmp_path / f"{n}.eml"

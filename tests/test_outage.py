@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import Context
-from settings import Settings
-from store import db
+from pismo.context import Context
+from pismo.settings import Settings
+from store import schema
 from tests.conftest import REPO
 from tests.imap_helpers import Mailbox, new_mailbox
 from tests.letters import appeal_eml
@@ -55,7 +55,7 @@ class Daemon:
         self.db_url = env["PISMO_DB_URL"]
         self.env = {**env, "PISMO_DATA_DIR": str(folder), "PISMO_MAIL_URL": mailbox.url}
         self.out, self.err = folder / "stdout.log", folder / "stderr.log"
-        db.ensure_migrated(self.db_url)  # as `pismo db upgrade` does before a deployment
+        schema.ensure_migrated(self.db_url)  # as `pismo db upgrade` does before a deployment
         with self.out.open("wb") as out, self.err.open("wb") as err:
             self.proc = subprocess.Popen(
                 [sys.executable, str(REPO / "runner.py"), command],

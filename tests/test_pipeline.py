@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from intake.sources import read_file
-from pipeline import Context, process
+from intake.sources import MAIL_SUFFIXES, SCAN_SUFFIXES, read_file
+from pismo.context import Context
+from pismo.running.chain import process
+from pismo.states import ItemState
 from store import db
 from store.export import export_items
-from store.models import ItemState
 from tests.conftest import SAMPLES
 from tests.letters import appeal_eml
 
@@ -32,7 +33,7 @@ def pdf_words(path: str) -> str:
 
 
 def ingest(ctx: Context, path: Path) -> ItemState:
-    return process(ctx, read_file(path, str(path), 10**8, settle=False)).state
+    return process(ctx, read_file(path, 10**8)).state
 
 
 def exported(ctx: Context) -> list[dict[str, object]]:
@@ -41,7 +42,7 @@ def exported(ctx: Context) -> list[dict[str, object]]:
 
 
 def test_samples_are_read_registered_and_drafted(ctx: Context) -> None:
-    files = sorted(p for p in SAMPLES.glob("*/*") if p.suffix != ".py")
+    files = sorted(p for p in SAMPLES.glob("*/*") if p.suffix in MAIL_SUFFIXES | SCAN_SUFFIXES)
     for path in files:
         ingest(ctx, path)
     records = exported(ctx)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-import executors
-from pipeline import Context
-from settings import load_settings
-from store import db
+from pismo.context import Context
+from pismo.running import queued as executors
+from pismo.settings import load_settings
+from store import db, schema
 from store.export import export_items
 from store.models import Event
 from tests.conftest import SAMPLES
@@ -26,7 +26,7 @@ def queued_ctx(env: dict[str, str], pg_url: str, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PISMO_DB_URL", pg_url)
     env["PISMO_DB_URL"] = pg_url
     ctx = Context(load_settings())
-    db.upgrade(ctx.db)
+    schema.upgrade(ctx.db)
     executors.apply_schema(ctx.db)
     return ctx
 
@@ -105,4 +105,4 @@ def test_processes_starting_at_once_on_a_fresh_database_all_start(
     all_at_once(
         {**env, "PISMO_DB_URL": pg_url}, ["db", "upgrade"], ["db", "upgrade"], ["list"], ["list"]
     )
-    assert db.current_revision(pg_url) == db.head_revision()
+    assert schema.current_revision(pg_url) == schema.head_revision()

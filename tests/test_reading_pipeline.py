@@ -8,7 +8,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from intake.sources import read_file
-from pipeline import Context, process
+from pismo.context import Context
+from pismo.running.chain import process
 from store import db
 from store.export import export_items
 from store.models import Appeal
@@ -17,7 +18,7 @@ from tests.letters import appeal_eml
 
 def _ingest(ctx: Context, path: Path, data: bytes) -> None:
     path.write_bytes(data)
-    process(ctx, read_file(path, str(path), 10**8, settle=False))
+    process(ctx, read_file(path, 10**8))
 
 
 def test_repeat_of_an_answered_appeal_and_the_exported_reading(

@@ -16,17 +16,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from store import db
-from store.models import Appeal, Applicant, Channel
-from store.reports import (
-    Report,
-    build_report,
-    percentile,
-    report_csv,
-    report_html,
-    report_pdf,
-    report_xlsx,
-)
+from pismo.reports import report_csv, report_html, report_pdf, report_xlsx
+from pismo.states import Channel
+from store import db, schema
+from store.models import Appeal, Applicant
+from store.reports import Report, build_report, percentile
 
 MSK = ZoneInfo("Europe/Moscow")
 TODAY = dt.date(2026, 12, 10)
@@ -112,7 +106,7 @@ def seed(url: str, seeds: list[Seed]) -> None:
 
 @pytest.fixture
 def report(db_url: str) -> Report:
-    db.ensure_migrated(db_url)
+    schema.ensure_migrated(db_url)
     seed(db_url, SEEDS)
     with db.transaction(db_url) as s:
         return build_report(s, *NOVEMBER, tz="Europe/Moscow", today=TODAY)

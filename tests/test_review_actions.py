@@ -11,10 +11,11 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from errors import Forbidden
 from intake.sources import read_file
-from pipeline import Context, process
-from review import actions
+from pismo.actions import appeals as actions
+from pismo.context import Context
+from pismo.errors import Forbidden
+from pismo.running.chain import process
 from store.db import transaction
 from store.models import Appeal, Draft, Event
 from tests.conftest import SAMPLES
@@ -57,7 +58,7 @@ def unsure_scan(ctx: Context) -> str | None:
     """A scanned claim registered as if OCR had been unsure of it; its number."""
     ctx.settings.ocr.min_confidence = 101  # every scan goes to a person
     scan = SAMPLES / "scans" / "01-claim.png"
-    return process(ctx, read_file(scan, str(scan), 10**8, settle=False)).reg_number
+    return process(ctx, read_file(scan, 10**8)).reg_number
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 from pypdf import PdfReader
 
-from pipeline import Context
+from pismo.context import Context
 from tests.conftest import REPO
 from tests.review_helpers import (
     PASSWORD,

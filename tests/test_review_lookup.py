@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import Context
+from pismo.context import Context
 from tests.review_helpers import appeal, logged_in, make_user
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -30,7 +30,7 @@ def test_search_box_api_and_report_page(ctx: Context) -> None:
 def test_search_needs_a_login(ctx: Context) -> None:
     from fastapi.testclient import TestClient
 
-    from review.app import create_app
+    from pismo.review.app import create_app
 
     client = TestClient(create_app(ctx))
     assert client.get("/api/search", params={"q": "x"}).status_code == 401

@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from pipeline import Context
-from review.app import create_app
-from review.models import WebSession
+from pismo.context import Context
+from pismo.review.app import create_app
 from store.db import transaction
 from store.models import Draft, Event
+from store.users import WebSession
 from tests.review_helpers import PASSWORD, appeal, logged_in, make_user, open_draft
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -88,7 +88,7 @@ def test_password_guessing_locks_the_name_for_a_while(ctx: Context, draft_id: in
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_removed_user_is_logged_out_and_cannot_log_in(ctx: Context, draft_id: int) -> None:
-    from review.auth import deactivate_user
+    from pismo.actions.staff import deactivate_user
 
     client, _csrf = logged_in(ctx, "anna")
     assert client.get("/api/appeals").status_code == 200

@@ -18,11 +18,12 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image, ImageFilter
 
-import runner
 from intake.sources import folder_files
 from ocr.document import OcrOptions, read_document
 from ocr.pool import OcrPool
-from pipeline import Context
+from pismo import cli as runner
+from pismo.context import Context
+from pismo.running.inline import run_once
 from store import db
 from store.models import Appeal, Event
 from tests.scans import age_quickly, cer, drawn_text, make_letter, normalise, pages, save
@@ -138,7 +139,7 @@ def test_scan_folder_with_good_bad_and_broken_files(ctx: Context, env: dict[str,
         os.utime(path, (past, past))
 
     lines: list[str] = []
-    runner.run_once(ctx, lines.append)
+    run_once(ctx, lines.append)
     report = dict(line.split("\t") for line in lines)
     by_name = {Path(k).name: v for k, v in report.items()}
     assert set(by_name) == set(files) - {"still-writing.pdf.part"} | {"bomb.png"}
@@ -171,7 +172,7 @@ def test_scan_folder_with_good_bad_and_broken_files(ctx: Context, env: dict[str,
         upright = next(a for a in appeals if a.items[0].filename == "upside-down.jpg")
         assert cer(letter_pages(7)[0], upright.items[0].text or "") < 0.02
     lines.clear()
-    runner.run_once(ctx, lines.append)  # the next pass goes on, with nothing new to do
+    run_once(ctx, lines.append)  # the next pass goes on, with nothing new to do
     assert lines == []
 
 

@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 
 from intake.sources import read_file
-from pipeline import Context, process
-from store import db
+from pismo.context import Context
+from pismo.running.chain import process
+from store import db, schema
 from store.lemmas import compact, document_terms, parse_query
 from store.search import Hit, reindex, search
 from tests.letters import appeal_eml
@@ -32,7 +33,7 @@ def seeded(ctx: Context, tmp_path: Path) -> Context:
     for n, (surname, name, patronymic) in enumerate(PEOPLE, start=1):
         path = tmp_path / f"{n}.eml"
         path.write_bytes(appeal_eml(n, surname=surname, name=name, patronymic=patronymic))
-        process(ctx, read_file(path, str(path), 10**8, settle=False))
+        process(ctx, read_file(path, 10**8))
     return ctx
 
 
@@ -132,7 +133,7 @@ def test_search_and_report_commands(env: dict[str, str], tmp_path: Path) -> None
 
 
 def test_the_migration_indexes_appeals_already_in_the_store(db_url: str) -> None:
-    db.upgrade(db_url, "0001")
+    schema.upgrade(db_url, "0001")
     with db.engine_for(db_url).begin() as conn:
         conn.execute(sa.text("INSERT INTO applicants (id, surname) VALUES (1, 'Смирнова')"))
         conn.execute(
@@ -145,6 +146,6 @@ def test_the_migration_indexes_appeals_already_in_the_store(db_url: str) -> None
             ),
             {"t": dt.datetime(2025, 5, 5, tzinfo=dt.UTC)},
         )
-    db.upgrade(db_url)
+    schema.upgrade(db_url)
     with db.transaction(db_url) as s:
         assert [h.reg_number for h in search(s, "Смирновой")] == ["ВХ-2025-000007"]

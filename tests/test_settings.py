@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from errors import ConfigError
-from settings import describe, load_settings
+from pismo.errors import ConfigError
+from pismo.settings import describe, load_settings
 from store.db import normalise_url
 
 

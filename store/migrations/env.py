@@ -1,4 +1,4 @@
-"""Alembic environment: pismo passes its own connection (see store.db.upgrade)."""
+"""Alembic environment: pismo passes its own connection (see store.schema.upgrade)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from store.models import Base
 def run_migrations() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        from settings import load_settings
+        from pismo.settings import load_settings
         from store.db import engine_for
 
         connection = engine_for(load_settings().db_url).connect()

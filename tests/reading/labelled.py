@@ -18,7 +18,7 @@ from typing import Any
 from intake.fields import Fields
 from intake.grounds import EarlierAppeal, OtherBody
 from intake.reading import Letter, LetterReading, Rules, read_letter
-from settings import Settings
+from pismo.settings import Settings
 
 HERE = Path(__file__).parent
 LETTERS = HERE / "letters"

@@ -1,0 +1,5 @@
+import sys
+
+from pismo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,124 @@
+"""Every error pismo raises on purpose, and the exit code each one gives the CLI.
+
+The tree::
+
+    PismoError
+    ├── ConfigError              bad pismo.toml or PISMO_* variable
+    ├── StoreError               the database cannot be reached or is not migrated
+    │   └── RegistrationError    a number could not be given out
+    ├── InputError               one inbound item cannot be processed; it goes to quarantine
+    │   ├── MalformedMessage     mail that cannot be parsed
+    │   ├── UnsupportedFile      a file type pismo does not read
+    │   ├── TooLarge             over a size or pixel limit from settings
+    │   └── OcrError             Tesseract failed on a page
+    ├── RenderError              a letter could not be rendered to PDF
+    ├── Conflict                 the item is not in a state the command applies to
+    │   └── DraftStateError      a draft cannot be edited or approved in its state
+    ├── DispatchError            an approved letter could not be sent (it stays approved)
+    ├── Forbidden                the person's role may not do this, or the state forbids it
+    ├── AuthError                a wrong name or password, or a user that cannot be made
+    │   └── LockedOut            too many failed logins of this name lately
+    ├── NotFound                 a registration number or item that does not exist
+    └── MailServerError          the IMAP server cannot be reached or refuses the login
+
+An ``InputError`` is about one item: the caller quarantines that item with the
+message as the reason and carries on with the next one.  Anything else stops
+the command with the exit code below and a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class ExitCode(enum.IntEnum):
+    ok = 0
+    usage = 2
+    config = 3
+    store = 4
+    input = 5
+    render = 6
+    not_found = 7
+    conflict = 8
+    mail_server = 9
+    dispatch = 10
+    forbidden = 11
+    internal = 15
+
+
+class PismoError(Exception):
+    exit_code = ExitCode.internal
+
+
+class ConfigError(PismoError):
+    exit_code = ExitCode.config
+
+
+class StoreError(PismoError):
+    exit_code = ExitCode.store
+
+
+class RegistrationError(StoreError):
+    pass
+
+
+class InputError(PismoError):
+    """One inbound item is unusable; its message is the quarantine reason."""
+
+    exit_code = ExitCode.input
+
+
+class MalformedMessage(InputError):
+    pass
+
+
+class UnsupportedFile(InputError):
+    pass
+
+
+class TooLarge(InputError):
+    pass
+
+
+class OcrError(InputError):
+    pass
+
+
+class RenderError(PismoError):
+    exit_code = ExitCode.render
+
+
+class Conflict(PismoError):
+    exit_code = ExitCode.conflict
+
+
+class DraftStateError(Conflict):
+    """The draft was approved or superseded already: act on its latest version."""
+
+
+class NotFound(PismoError):
+    exit_code = ExitCode.not_found
+
+
+class MailServerError(PismoError):
+    exit_code = ExitCode.mail_server
+
+
+class DispatchError(PismoError):
+    exit_code = ExitCode.dispatch
+
+
+class Forbidden(PismoError):
+    """Not allowed: a role below the one an action needs, or a letter in the wrong state."""
+
+    exit_code = ExitCode.forbidden
+
+
+class AuthError(PismoError):
+    """A wrong name or password, or a user that cannot be made as asked."""
+
+    exit_code = ExitCode.forbidden
+
+
+class LockedOut(AuthError):
+    """Too many failed logins of this name lately; the password is not even checked."""

@@ -1,0 +1,107 @@
+"""The forms staff submit: each one calls one function of ``review.actions``
+and goes back to the page it came from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from pismo.actions import appeals as actions
+from pismo.actions.staff import add_user
+from pismo.review.web import Actor, App, Viewer, page
+from pismo.states import Role
+from store.db import transaction
+from store.users import User
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form()]
+
+
+def back(path: str) -> Response:
+    return RedirectResponse(path, status_code=303)
+
+
+@router.post("/appeals/{appeal_id}/fields")
+def correct(appeal_id: int, staff: Actor, app: App, field: Text, value: Text = "") -> Response:
+    actions.correct_field(app.ctx, appeal_id, field, value, staff)
+    return back(f"/appeals/{appeal_id}")
+
+
+@router.post("/appeals/{appeal_id}/transcribe")
+def transcribe(
+    appeal_id: int, staff: Actor, app: App, text: Text = "", illegible: Text = ""
+) -> Response:
+    actions.transcribe(app.ctx, appeal_id, text, staff, illegible=bool(illegible))
+    return back(f"/appeals/{appeal_id}")
+
+
+@router.post("/appeals/{appeal_id}/assign")
+def assign(
+    appeal_id: int, staff: Actor, app: App, department: Text = "", assignee: Text = ""
+) -> Response:
+    actions.assign(app.ctx, appeal_id, department, assignee, staff)
+    return back(f"/appeals/{appeal_id}")
+
+
+@router.post("/appeals/{appeal_id}/decide")
+def decide(appeal_id: int, staff: Actor, app: App, decision: Text, measures: Text = "") -> Response:
+    actions.decide(app.ctx, appeal_id, decision, measures, staff)
+    return back(f"/appeals/{appeal_id}")
+
+
+@router.post("/appeals/{appeal_id}/dispute")
+def dispute(appeal_id: int, staff: Actor, app: App) -> Response:
+    actions.dispute(app.ctx, appeal_id, staff)
+    return back(f"/appeals/{appeal_id}")
+
+
+@router.post("/appeals/{appeal_id}/extend")
+def extend(
+    appeal_id: int, staff: Actor, app: App, days: Annotated[int, Form()], reason: Text = ""
+) -> Response:
+    draft_id = actions.extend(app.ctx, appeal_id, days, reason, staff)
+    return back(f"/drafts/{draft_id}")
+
+
+@router.post("/drafts/{draft_id}/text")
+def edit(draft_id: int, staff: Actor, app: App, text: Text) -> Response:
+    return back(f"/drafts/{actions.edit_draft(app.ctx, draft_id, text, staff)}")
+
+
+@router.post("/drafts/{draft_id}/rerender")
+def rerender(draft_id: int, staff: Actor, app: App) -> Response:
+    return back(f"/drafts/{actions.rerender_draft(app.ctx, draft_id, staff)}")
+
+
+@router.post("/drafts/{draft_id}/approve")
+def approve(draft_id: int, staff: Actor, app: App) -> Response:
+    actions.approve_draft(app.ctx, draft_id, staff)
+    return back(f"/drafts/{draft_id}")
+
+
+@router.post("/drafts/{draft_id}/return")
+def return_(draft_id: int, staff: Actor, app: App, comment: Text) -> Response:
+    actions.return_draft(app.ctx, draft_id, comment, staff)
+    return back(f"/drafts/{draft_id}")
+
+
+# --- users (admin) -------------------------------------------------------------------
+
+
+@router.get("/users")
+def users_page(request: Request, staff: Viewer, app: App) -> HTMLResponse:
+    actions.require(staff, Role.admin)
+    with transaction(app.ctx.db) as s:
+        users = s.scalars(sa.select(User).order_by(User.name)).all()
+    return page(request, "users.html", staff, users=users, roles=list(Role))
+
+
+@router.post("/users")
+def add(staff: Actor, app: App, name: Text, role: Text, password: Text) -> Response:
+    actions.require(staff, Role.admin)
+    with transaction(app.ctx.db) as s:
+        add_user(s, name, role, password, staff.name)
+    return back("/users")
