@@ -32,7 +32,7 @@ from pismo.review.queue import Filters, queue  # noqa: E402
 from pismo.settings import load_settings  # noqa: E402
 from store import db, schema  # noqa: E402
 from store.models import Draft  # noqa: E402
-from tests.review_helpers import appeal, logged_in, make_user, smtp_server, use_smtp  # noqa: E402
+from tests.helpers import appeal, logged_in, make_user, smtp_server, use_smtp  # noqa: E402
 
 
 def timed(fn: object, repeat: int) -> float:

@@ -298,6 +298,7 @@ class ImapMailbox:
         empty_at_once = 0
         try:
             client.idle()
+            log.info("%s: waiting for new mail (IDLE)", self.address.display)
             while not stop.is_set() and dt.datetime.now(dt.UTC) < deadline:
                 asked = time.monotonic()
                 responses = client.idle_check(timeout=IDLE_CHECK)

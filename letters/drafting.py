@@ -21,6 +21,7 @@ from letters.declension import dative, salutation
 from letters.render import regulation_ablt, statutes
 from letters.types import LetterType, letter_type, type_of_ground
 from pismo.settings import OrgProfile
+from pismo.states import AppealStatus
 from store.models import Appeal
 
 EXPLANATION = {
@@ -145,7 +146,7 @@ def plan_drafts(appeal: Appeal) -> list[PlannedDraft]:
     Answers, extensions and requests to supplement are started by staff
     (``letters.workflow.create_draft``), not planned here.
     """
-    if appeal.status == "needs_transcription":
+    if appeal.status == AppealStatus.needs_transcription:
         return []
     for code in appeal.grounds:
         if code in NO_ANSWER:

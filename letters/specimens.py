@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from letters.drafting import LetterInputs, PlannedDraft
 from letters.types import TYPES, LetterType
-from pismo.states import Channel
+from pismo.states import AppealStatus, Channel
 from store.models import Appeal, Applicant
 
 
@@ -51,7 +51,7 @@ def appeal(person: Person, regime: str, *, kind: str = "claim", n: int = 1) -> A
         regime=regime,
         kind=kind,
         category="billing",
-        status="registered",
+        status=AppealStatus.registered,
         applicant=Applicant(
             surname=person.surname,
             name=person.name,

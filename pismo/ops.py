@@ -23,10 +23,10 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from pismo.context import Context
+from pismo.states import OPEN_STATUSES
 from store import db, schema
 from store.models import Appeal, InboundItem
 
-OPEN_STATUSES = ("registered", "drafted", "needs_transcription")
 log = logging.getLogger("pismo.ops")
 
 

@@ -14,8 +14,6 @@ from pismo.settings import Settings, load_settings
 from store import schema
 from tests.servers import Dovecot, create_database, dovecot_server, postgres_server
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "pismo" / "samples"
 _db_numbers = itertools.count(1)
 
 

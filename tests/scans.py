@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageFilter
 from rapidfuzz.distance import Levenshtein
+
 from scripts.make_samples import PaperLetter, render_letter  # type: ignore[import-not-found]
 
 SURNAMES = [

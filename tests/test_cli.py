@@ -3,44 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
-from tests.conftest import REPO
+from tests.helpers import all_at_once, pismo
 from tests.letters import appeal_eml
 from tests.scans import make_letter, pages, save
-
-PISMO = [sys.executable, str(REPO / "runner.py")]
-
-
-def pismo(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*PISMO, *args], env={**os.environ, **env}, capture_output=True, text=True, timeout=600
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"pismo {args} exited {result.returncode}:\n{result.stderr}")
-    return result
-
-
-def all_at_once(env: dict[str, str], *commands: list[str]) -> None:
-    """Start every ``pismo`` command at the same moment; each must succeed."""
-    procs = [
-        subprocess.Popen(
-            [*PISMO, *args],
-            env={**os.environ, **env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for args in commands
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, err
 
 
 def test_help_on_every_command(env: dict[str, str]) -> None:
@@ -108,6 +80,7 @@ def test_a_bad_file_fails_alone(env: dict[str, str], tmp_path: Path) -> None:
     assert "quarantined: broken PDF" in lines[1]
 
 
+@pytest.mark.slow
 def test_demo_leaves_pdfs_with_cyrillic_text(env: dict[str, str]) -> None:
     out = pismo(env, "demo").stdout
     pdfs = [line.split("\t")[-1] for line in out.splitlines() if line.endswith(".pdf")]

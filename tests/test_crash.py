@@ -24,48 +24,9 @@ from pismo.settings import load_settings
 from pismo.states import ItemState
 from store import db
 from store.models import Appeal, Draft, Event, InboundItem
-from tests.conftest import REPO
-from tests.letters import appeal_eml
+from tests.helpers import REPO, drafted, drop_letters, start, stopped_cleanly, wait_until
 
 LETTERS = 80
-
-
-def start(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    """The process's stderr goes to a file in the data folder, for the failure message."""
-    log = (Path(env["PISMO_DATA_DIR"]) / "stderr.log").open("ab")
-    return subprocess.Popen(
-        [sys.executable, str(REPO / "runner.py"), *args],
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-
-
-def stopped_cleanly(proc: subprocess.Popen[bytes], env: dict[str, str]) -> None:
-    code = proc.wait(timeout=120)
-    log = (Path(env["PISMO_DATA_DIR"]) / "stderr.log").read_text(errors="replace")
-    assert code == 0, f"exit {code} after SIGTERM:\n{log[-4000:]}"
-
-
-def drop_letters(folder: Path, count: int = LETTERS) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for n in range(count):
-        (folder / f"{n:04d}.eml").write_bytes(appeal_eml(n))
-
-
-def drafted(url: str) -> int:
-    with db.transaction(url) as s:
-        return int(
-            s.scalar(sa.select(sa.func.count()).where(InboundItem.state == ItemState.drafted)) or 0
-        )
-
-
-def wait_until(url: str, count: int, timeout: float = 300) -> None:
-    deadline = time.monotonic() + timeout
-    while (done := drafted(url)) < count:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"only {done} of {count} letters drafted in {timeout} s")
-        time.sleep(0.2)
 
 
 def kill_and_restart(
@@ -98,9 +59,10 @@ def assert_each_letter_once(url: str) -> None:
         assert left == 0
 
 
+@pytest.mark.slow
 def test_killed_daemon_on_sqlite_loses_and_doubles_nothing(env: dict[str, str]) -> None:
     env = {**env, "PISMO_POLL_INTERVAL": "0.5"}
-    drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail")
+    drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail", LETTERS)
     subprocess.run([sys.executable, str(REPO / "runner.py"), "db", "upgrade"],
                    env={**os.environ, **env}, check=True, capture_output=True)  # fmt: skip
     url = f"sqlite:///{Path(env['PISMO_DATA_DIR']) / 'pismo.db'}"
@@ -113,6 +75,7 @@ def test_killed_daemon_on_sqlite_loses_and_doubles_nothing(env: dict[str, str]) 
     assert_each_letter_once(url)
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_killed_workers_on_postgresql_lose_and_double_nothing(
     env: dict[str, str], pg_url: str, monkeypatch: pytest.MonkeyPatch
@@ -124,13 +87,13 @@ def test_killed_workers_on_postgresql_lose_and_double_nothing(
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail")
+    drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail", LETTERS)
     subprocess.run([sys.executable, str(REPO / "runner.py"), "db", "upgrade"],
                    env={**os.environ, **env}, check=True, capture_output=True)  # fmt: skip
     ctx = Context(load_settings())
     executors.use_context(ctx)
     with executors.connected(pg_url) as app, app.open():
-        assert executors.take_files(ctx) == LETTERS  # a backlog, queued before any worker
+        assert executors.take_new(ctx) == LETTERS  # a backlog, queued before any worker
     workers = [start(env, "worker"), start(env, "worker")]
     procs = kill_and_restart(pg_url, workers, env, "worker")
     try:

@@ -17,8 +17,8 @@ from pismo.dispatch import confirm_posted, dispatch_pending, is_automatic_addres
 from pismo.errors import Forbidden
 from store.db import transaction
 from store.models import Appeal, Draft, Event
+from tests.helpers import appeal, make_user, open_draft, smtp_server, use_smtp
 from tests.letters import appeal_eml
-from tests.review_helpers import appeal, make_user, open_draft, smtp_server, use_smtp
 from tests.servers import free_port
 
 

@@ -17,22 +17,32 @@ from pismo.context import Context
 from pismo.running.inline import run_once
 from pismo.settings import load_settings
 from store import db, schema
-from store.export import export_items
-from tests.conftest import REPO, SAMPLES
-from tests.imap_helpers import Mailbox, new_mailbox
+from tests.helpers import (
+    DONE,
+    QUARANTINE,
+    REPO,
+    SAMPLES,
+    ImapBox,
+    all_at_once,
+    exported,
+    output,
+    pismo,
+    registered_once,
+    start,
+    stopped_cleanly,
+    wait_for,
+)
 from tests.letters import PHRASE, appeal_eml, letter_text, raw_letter
 from tests.servers import Dovecot
 
-DONE, QUARANTINE = "pismo-done", "pismo-quarantine"
+
+@pytest.fixture
+def mailbox(dovecot: Dovecot) -> ImapBox:
+    return ImapBox.new(dovecot)
 
 
 @pytest.fixture
-def mailbox(dovecot: Dovecot) -> Mailbox:
-    return new_mailbox(dovecot)
-
-
-@pytest.fixture
-def imap_ctx(env: dict[str, str], mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch) -> Context:
+def imap_ctx(env: dict[str, str], mailbox: ImapBox, monkeypatch: pytest.MonkeyPatch) -> Context:
     env["PISMO_MAIL_URL"] = mailbox.url
     monkeypatch.setenv("PISMO_MAIL_URL", mailbox.url)
     settings = load_settings()
@@ -40,32 +50,11 @@ def imap_ctx(env: dict[str, str], mailbox: Mailbox, monkeypatch: pytest.MonkeyPa
     return Context(settings)
 
 
-def records(ctx: Context) -> list[dict[str, object]]:
-    with db.transaction(ctx.db) as s:
-        return export_items(s)
-
-
 def run(ctx: Context) -> list[str]:
+    """One pass of ``pismo run --once``, in this process: the lines it reports."""
     lines: list[str] = []
     run_once(ctx, lines.append)
     return lines
-
-
-def pismo(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(REPO / "runner.py"), *args],
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def registered_once(ctx: Context, count: int) -> None:
-    """``count`` appeals, each registered by exactly one item, numbers gapless."""
-    numbers = [r["reg_number"] for r in records(ctx) if r["registered"]]
-    assert len(numbers) == len(set(numbers)) == count
-    assert sorted(int(str(n)[-6:]) for n in numbers) == list(range(1, count + 1))
 
 
 # --- shapes of mail -------------------------------------------------------------------
@@ -133,11 +122,11 @@ def shapes() -> dict[str, tuple[bytes, str]]:
     }  # fmt: skip
 
 
-def test_every_shape_is_read_registered_and_moved(imap_ctx: Context, mailbox: Mailbox) -> None:
+def test_every_shape_is_read_registered_and_moved(imap_ctx: Context, mailbox: ImapBox) -> None:
     letters = shapes()
     mailbox.append(raw for raw, _ in letters.values())
     run(imap_ctx)
-    found = records(imap_ctx)
+    found = exported(imap_ctx)
     assert len(found) == len(letters)
     for (name, (_, phrase)), record in zip(letters.items(), found, strict=True):
         assert record["registered"], (name, record["not_registered_reason"])
@@ -157,7 +146,7 @@ def test_every_shape_is_read_registered_and_moved(imap_ctx: Context, mailbox: Ma
     assert "скан.jpg" in names and not any("/" in n for n in names)
     assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == len(letters)
     assert run(imap_ctx) == []  # a second pass finds nothing to do
-    assert len(records(imap_ctx)) == len(letters)
+    assert len(exported(imap_ctx)) == len(letters)
 
 
 # --- noise and replies ----------------------------------------------------------------------
@@ -188,7 +177,7 @@ NOISE = {
 }  # fmt: skip
 
 
-def test_noise_is_recorded_never_registered(imap_ctx: Context, mailbox: Mailbox) -> None:
+def test_noise_is_recorded_never_registered(imap_ctx: Context, mailbox: ImapBox) -> None:
     vacation = NOISE["vacation"][0].replace(
         b"Subject: ", b"Subject: =?utf-8?B?" + base64.b64encode("Я в отпуске: ".encode()) + b"?= "
     )
@@ -196,16 +185,16 @@ def test_noise_is_recorded_never_registered(imap_ctx: Context, mailbox: Mailbox)
         [*(raw for raw, _ in NOISE.values() if raw is not NOISE["vacation"][0]), vacation]
     )
     run(imap_ctx)
-    reasons = sorted(str(r["not_registered_reason"]) for r in records(imap_ctx))
+    reasons = sorted(str(r["not_registered_reason"]) for r in exported(imap_ctx))
     assert reasons == sorted(reason for _, reason in NOISE.values())
-    assert not any(r["registered"] or r["drafts"] for r in records(imap_ctx))
+    assert not any(r["registered"] or r["drafts"] for r in exported(imap_ctx))
     assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == len(NOISE)
 
 
-def test_a_reply_joins_its_appeal(imap_ctx: Context, mailbox: Mailbox) -> None:
+def test_a_reply_joins_its_appeal(imap_ctx: Context, mailbox: ImapBox) -> None:
     mailbox.append([appeal_eml(41, message_id="<first@mail.example>")])
     run(imap_ctx)
-    (first,) = records(imap_ctx)
+    (first,) = exported(imap_ctx)
     number = str(first["reg_number"])
     by_reference = appeal_eml(
         42, headers={"In-Reply-To": "<first@mail.example>", "References": "<first@mail.example>"}
@@ -215,7 +204,7 @@ def test_a_reply_joins_its_appeal(imap_ctx: Context, mailbox: Mailbox) -> None:
     )
     mailbox.append([by_reference, by_number])
     run(imap_ctx)
-    _, one, two = records(imap_ctx)
+    _, one, two = exported(imap_ctx)
     assert one["not_registered_reason"] == two["not_registered_reason"] == f"reply-to {number}"
     registered_once(imap_ctx, 1)
 
@@ -224,7 +213,7 @@ def test_a_reply_joins_its_appeal(imap_ctx: Context, mailbox: Mailbox) -> None:
 
 
 def test_over_the_limits_goes_to_quarantine_with_the_reason(
-    imap_ctx: Context, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+    imap_ctx: Context, mailbox: ImapBox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PISMO_LIMITS__MAX_FILE_BYTES", "200000")
     monkeypatch.setenv("PISMO_LIMITS__MAX_ATTACHMENT_BYTES", "50000")
@@ -233,7 +222,7 @@ def test_over_the_limits_goes_to_quarantine_with_the_reason(
     attachment = _with_scan(52, "mid.bin", os.urandom(60_000), "application/octet-stream")
     mailbox.append([big, attachment, appeal_eml(53)])
     run(ctx)
-    big_r, attachment_r, ok = records(ctx)
+    big_r, attachment_r, ok = exported(ctx)
     assert "over the limit of 200000" in str(big_r["not_registered_reason"])
     assert "attachment mid.bin" in str(attachment_r["not_registered_reason"])
     assert ok["registered"]
@@ -245,17 +234,14 @@ def test_over_the_limits_goes_to_quarantine_with_the_reason(
 
 
 def test_two_runs_at_once_register_each_letter_once(
-    ctx: Context, env: dict[str, str], mailbox: Mailbox
+    ctx: Context, env: dict[str, str], mailbox: ImapBox
 ) -> None:
     # ``ctx`` migrated the store first, as `pismo db upgrade` does before a deployment.
     mailbox.append(appeal_eml(n, surname="Петров") for n in range(1, 11))
     env = {**env, "PISMO_MAIL_URL": mailbox.url}
-    runs = [pismo(env, "run", "--once") for _ in range(2)]
-    for p in runs:
-        _, err = p.communicate(timeout=300)
-        assert p.returncode == 0, err
+    all_at_once(env, ["run", "--once"], ["run", "--once"])
     ctx = Context(load_settings())
-    assert len(records(ctx)) == 10
+    assert len(exported(ctx)) == 10
     registered_once(ctx, 10)
     assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 10
 
@@ -290,21 +276,21 @@ def _crash_run(env: dict[str, str]) -> None:
 
 
 def test_a_crash_between_registration_and_move_registers_nothing_twice(
-    env: dict[str, str], mailbox: Mailbox
+    env: dict[str, str], mailbox: ImapBox
 ) -> None:
     mailbox.append(appeal_eml(n) for n in range(1, 5))
     env = {**env, "PISMO_MAIL_URL": mailbox.url}
     _crash_run(env)
     assert mailbox.count(DONE) == 2 and mailbox.count("INBOX") == 2
-    pismo(env, "run", "--once").communicate(timeout=300)
+    pismo(env, "run", "--once")
     ctx = Context(load_settings())
-    assert len(records(ctx)) == 4
+    assert len(exported(ctx)) == 4
     registered_once(ctx, 4)
     assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 4
 
 
 def test_a_uidvalidity_reset_after_a_crash_registers_nothing_twice(
-    env: dict[str, str], mailbox: Mailbox, dovecot: Dovecot
+    env: dict[str, str], mailbox: ImapBox, dovecot: Dovecot
 ) -> None:
     mailbox.append(appeal_eml(n) for n in range(1, 4))
     env = {**env, "PISMO_MAIL_URL": mailbox.url}
@@ -315,15 +301,15 @@ def test_a_uidvalidity_reset_after_a_crash_registers_nothing_twice(
     for index in (dovecot.root / "mail" / mailbox.user).rglob("dovecot.index*"):
         index.unlink()
     assert mailbox.client().select_folder("INBOX")[b"UIDVALIDITY"] != before
-    pismo(env, "run", "--once").communicate(timeout=300)
+    pismo(env, "run", "--once")
     ctx = Context(load_settings())
-    assert len(records(ctx)) == 3
+    assert len(exported(ctx)) == 3
     registered_once(ctx, 3)
     assert mailbox.count("INBOX") == 0
 
 
 def test_the_server_restarting_mid_run_loses_nothing(
-    imap_ctx: Context, mailbox: Mailbox, dovecot: Dovecot
+    imap_ctx: Context, mailbox: ImapBox, dovecot: Dovecot
 ) -> None:
     from pismo.running.mailbox import ImapIntake
 
@@ -339,27 +325,22 @@ def test_the_server_restarting_mid_run_loses_nothing(
     intake.run_pass(report)
     intake.close()
     registered_once(imap_ctx, 6)
-    assert len(records(imap_ctx)) == 6
+    assert len(exported(imap_ctx)) == 6
     assert mailbox.count("INBOX") == 0 and mailbox.count(DONE) == 6
 
 
-def test_the_daemon_wakes_on_new_mail_by_idle(env: dict[str, str], mailbox: Mailbox) -> None:
-    import time
-
+def test_the_daemon_wakes_on_new_mail_by_idle(env: dict[str, str], mailbox: ImapBox) -> None:
     env = {**env, "PISMO_MAIL_URL": mailbox.url, "PISMO_POLL_INTERVAL": "600"}
-    daemon = pismo(env, "run")
+    daemon = start(env, "--verbose", "run")
     try:
-        time.sleep(3)  # the first pass finds nothing and the daemon IDLEs
+        wait_for(lambda: "waiting for new mail" in output(env), "the daemon idling")
         mailbox.append([appeal_eml(61)])
-        deadline = time.monotonic() + 60
-        while mailbox.count(DONE) < 1 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_for(lambda: mailbox.count(DONE) == 1, "the letter taken")
     finally:
         daemon.terminate()
-        out, err = daemon.communicate(timeout=60)
-    assert daemon.returncode == 0, err
-    assert "registered ВХ-" in out
-    assert mailbox.password not in out + err
+    stopped_cleanly(daemon, env)
+    assert "registered ВХ-" in output(env)
+    assert mailbox.password not in output(env)
 
 
 def test_idle_notices_a_dropped_connection_at_once(imap_ctx: Context, dovecot: Dovecot) -> None:
@@ -411,7 +392,7 @@ def test_starttls_with_a_private_ca(env: dict[str, str], monkeypatch: pytest.Mon
     from tests.servers import dovecot_server
 
     with dovecot_server(tls=True) as server:
-        box = new_mailbox(server)
+        box = ImapBox.new(server)
         url = box.url.replace(f":{box.password}@", "@")
         monkeypatch.setenv("PISMO_MAIL_URL", url)
         monkeypatch.setenv("PISMO_MAIL__PASSWORD", box.password)
@@ -434,11 +415,11 @@ def _corpus() -> list[Path]:
 
 
 @pytest.mark.skipif(not _corpus(), reason="this Python was installed without its test package")
-def test_cpython_email_corpus_never_stops_the_intake(imap_ctx: Context, mailbox: Mailbox) -> None:
+def test_cpython_email_corpus_never_stops_the_intake(imap_ctx: Context, mailbox: ImapBox) -> None:
     corpus = _corpus()
     mailbox.append(p.read_bytes() for p in corpus)
     run(imap_ctx)
-    found = records(imap_ctx)
+    found = exported(imap_ctx)
     assert len(found) == len(corpus)
     for record in found:
         assert record["registered"] or record["not_registered_reason"], record["source"]

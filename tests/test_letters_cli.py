@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
+from tests.helpers import pismo
 from tests.letters import appeal_eml
-from tests.test_cli import pismo
 
 
+@pytest.mark.slow
 def test_answer_edit_approve_and_journal(env: dict[str, str], tmp_path: Path) -> None:
     letter = tmp_path / "letter.eml"
     letter.write_bytes(appeal_eml(7, surname="Седых", name="Ольга", patronymic="Ивановна"))

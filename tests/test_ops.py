@@ -17,11 +17,9 @@ import sqlalchemy as sa
 from pismo.context import Context
 from store import db
 from store.models import Appeal
-from tests.conftest import REPO
+from tests.helpers import REPO, ingest, pismo
 from tests.letters import appeal_eml
 from tests.servers import free_port
-from tests.test_cli import pismo
-from tests.test_pipeline import ingest
 
 
 def test_due_lists_overdue_and_due_soon_first(ctx: Context, tmp_path: Path) -> None:

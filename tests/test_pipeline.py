@@ -8,13 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from intake.sources import MAIL_SUFFIXES, SCAN_SUFFIXES, read_file
+from intake.sources import MAIL_SUFFIXES, SCAN_SUFFIXES
 from pismo.context import Context
-from pismo.running.chain import process
 from pismo.states import ItemState
-from store import db
-from store.export import export_items
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES, exported, ingest
 from tests.letters import appeal_eml
 
 EXPECTED = {e["file"]: e for e in json.loads((SAMPLES / "expected.json").read_text("utf-8"))}
@@ -30,15 +27,6 @@ APPLICANT_KEYS = {"surname", "name", "patronymic", "postcode", "postal_address",
 def pdf_words(path: str) -> str:
     """A PDF's text read back, with line breaks folded into spaces."""
     return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
-
-
-def ingest(ctx: Context, path: Path) -> ItemState:
-    return process(ctx, read_file(path, 10**8)).state
-
-
-def exported(ctx: Context) -> list[dict[str, object]]:
-    with db.transaction(ctx.db) as s:
-        return export_items(s)
 
 
 def test_samples_are_read_registered_and_drafted(ctx: Context) -> None:

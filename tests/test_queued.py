@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from intake.sources import maildir_path
 from pismo.context import Context
 from pismo.running import queued as executors
 from pismo.settings import load_settings
 from store import db, schema
 from store.export import export_items
 from store.models import Event
-from tests.conftest import SAMPLES
+from tests.helpers import SAMPLES, all_at_once, drop_letters, start, wait_until
 
 pytestmark = pytest.mark.postgres
 BACKLOG = 40
@@ -32,19 +33,19 @@ def queued_ctx(env: dict[str, str], pg_url: str, monkeypatch: pytest.MonkeyPatch
 
 
 def drop_samples(ctx: Context) -> None:
-    mail = executors.maildir_path(ctx.settings.mail_url)
+    mail = maildir_path(ctx.settings.mail_url)
     assert mail is not None
     for sub, target in (("mail", mail), ("scans", ctx.settings.scan_folder)):
         target.mkdir(parents=True, exist_ok=True)
         for sample in (SAMPLES / sub).iterdir():
-            shutil.copy(sample, target / sample.name)
+            shutil.copy2(sample, target / sample.name)
 
 
 def test_workers_register_and_draft_the_samples(queued_ctx: Context) -> None:
     drop_samples(queued_ctx)
     executors.use_context(queued_ctx)
     with executors.connected(queued_ctx.db) as app, app.open():
-        assert executors.take_files(queued_ctx) == 8
+        assert executors.take_new(queued_ctx) == 8
     # wait=False stops a worker as soon as it finds the queue empty, which can be
     # the moment before a running job defers the next stage: run until all is done.
     for _ in range(10):
@@ -66,12 +67,10 @@ def test_workers_register_and_draft_the_samples(queued_ctx: Context) -> None:
 def test_each_letter_is_processed_by_exactly_one_worker(
     queued_ctx: Context, env: dict[str, str], workers: int
 ) -> None:
-    from tests.test_crash import drop_letters, start, wait_until
-
     drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail", BACKLOG)
     executors.use_context(queued_ctx)
     with executors.connected(queued_ctx.db) as app, app.open():
-        assert executors.take_files(queued_ctx) == BACKLOG
+        assert executors.take_new(queued_ctx) == BACKLOG
     procs = [start(env, "worker") for _ in range(workers)]
     try:
         wait_until(queued_ctx.db, BACKLOG)
@@ -100,8 +99,6 @@ def test_processes_starting_at_once_on_a_fresh_database_all_start(
 ) -> None:
     """Workers on several machines start together against an empty database: one
     applies the schemas, the others wait for it instead of failing on its tables."""
-    from tests.test_cli import all_at_once
-
     all_at_once(
         {**env, "PISMO_DB_URL": pg_url}, ["db", "upgrade"], ["db", "upgrade"], ["list"], ["list"]
     )

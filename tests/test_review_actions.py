@@ -18,10 +18,17 @@ from pismo.errors import Forbidden
 from pismo.running.chain import process
 from store.db import transaction
 from store.models import Appeal, Draft, Event
-from tests.conftest import SAMPLES
+from tests.helpers import (
+    PISMO,
+    SAMPLES,
+    appeal,
+    logged_in,
+    make_user,
+    open_draft,
+    pismo,
+    smtp_server,
+)
 from tests.letters import appeal_eml
-from tests.review_helpers import appeal, logged_in, make_user, open_draft, smtp_server
-from tests.test_cli import PISMO, pismo
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

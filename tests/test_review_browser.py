@@ -20,9 +20,9 @@ from playwright.sync_api import Browser, expect, sync_playwright
 from pypdf import PdfReader
 
 from pismo.context import Context
-from tests.conftest import REPO
-from tests.review_helpers import (
+from tests.helpers import (
     PASSWORD,
+    REPO,
     appeal,
     make_overdue,
     make_user,

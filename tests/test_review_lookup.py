@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pismo.context import Context
-from tests.review_helpers import appeal, logged_in, make_user
+from tests.helpers import appeal, logged_in, make_user
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -14,7 +14,7 @@ from pismo.review.app import create_app
 from store.db import transaction
 from store.models import Draft, Event
 from store.users import WebSession
-from tests.review_helpers import PASSWORD, appeal, logged_in, make_user, open_draft
+from tests.helpers import PASSWORD, appeal, logged_in, make_user, open_draft
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -26,6 +26,7 @@ from pismo.context import Context
 from pismo.running.inline import run_once
 from store import db
 from store.models import Appeal, Event
+from tests.helpers import wait_for
 from tests.scans import age_quickly, cer, drawn_text, make_letter, normalise, pages, save
 
 SQLITE_ONLY = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -115,6 +116,7 @@ def test_a_file_still_being_written_waits(tmp_path: Path) -> None:
     assert folder_files(tmp_path, settle_seconds=5) == [fresh]
 
 
+@pytest.mark.slow
 @SQLITE_ONLY
 def test_scan_folder_with_good_bad_and_broken_files(ctx: Context, env: dict[str, str]) -> None:
     folder = ctx.settings.scan_folder
@@ -220,6 +222,7 @@ def test_an_email_address_is_read_in_latin(pool: OcrPool) -> None:
     assert cer(drawn_text(letter), page.text) < 0.03  # the «e-mail:» label stays Cyrillic
 
 
+@pytest.mark.slow
 def test_a_dead_ocr_worker_loses_no_document() -> None:
     """Tesseract runs inside the workers: one that dies takes every page in flight."""
     letters = {seed: letter_pages(seed) for seed in range(40, 46)}
@@ -233,8 +236,11 @@ def test_a_dead_ocr_worker_loses_no_document() -> None:
                 )
                 for seed, (_text, images) in letters.items()
             }
-            time.sleep(1)  # both workers are reading
-            victim = next(iter(pool._executor._processes))  # type: ignore[union-attr]
+            # Both workers busy, more pages waiting: a page is in flight in the victim.
+            executor = pool._executor
+            assert executor is not None
+            wait_for(lambda: len(executor._pending_work_items) > 2, "pages queued")
+            victim = next(iter(executor._processes))
             os.kill(victim, signal.SIGKILL)
             for seed, (text, _images) in letters.items():
                 assert cer(text, read[seed].result().text) < 0.02

@@ -18,8 +18,8 @@ from pismo.running.chain import process
 from store import db, schema
 from store.lemmas import compact, document_terms, parse_query
 from store.search import Hit, reindex, search
+from tests.helpers import pismo
 from tests.letters import appeal_eml
-from tests.test_cli import pismo
 
 PEOPLE = [
     ("Смирнова", "Анна", "Петровна"),

@@ -82,7 +82,7 @@ def test_other_databases_are_refused() -> None:
 
 
 def test_example_config_is_valid(env: dict[str, str]) -> None:
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     s = load_settings(REPO / "pismo.example.toml")
     assert s.org.regime == "telecom"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -79,13 +80,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     ctx = context(args)
     mail_dir = maildir_path(ctx.settings.mail_url)
     assert mail_dir is not None, "demo uses the local folders"
-    samples = resources.files("pismo") / "samples"
-    for sub, target in (("mail", mail_dir), ("scans", ctx.settings.scan_folder)):
-        target.mkdir(parents=True, exist_ok=True)
-        for sample in sorted((samples / sub).iterdir(), key=lambda p: p.name):
-            if Path(sample.name).suffix.lower() in SAMPLE_SUFFIXES:
-                (target / sample.name).write_bytes(sample.read_bytes())
+    with resources.as_file(resources.files("pismo") / "samples") as samples:
+        for sub, target in (("mail", mail_dir), ("scans", ctx.settings.scan_folder)):
+            target.mkdir(parents=True, exist_ok=True)
+            for sample in sorted((samples / sub).iterdir()):
+                if sample.suffix.lower() in SAMPLE_SUFFIXES:
+                    shutil.copy(sample, target / sample.name)
     print(f"copied the samples into {mail_dir} and {ctx.settings.scan_folder}")
+    ctx.settings.settle_seconds = 0  # copied whole just now: no scanner is still writing them
     _once(ctx)
     print("\nDrafted letters (PDF):")
     with db.transaction(ctx.db) as s:

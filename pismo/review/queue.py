@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from pismo.actions.appeals import due_date
+from pismo.states import OPEN_DRAFTS, AppealStatus, DraftStatus
 from store.models import Appeal
 
-WAITING_DRAFTS = frozenset({"draft", "returned", "approved", "printed"})
+WAITING_DRAFTS = OPEN_DRAFTS | {DraftStatus.approved, DraftStatus.printed}
 DUE_SOON_DAYS = 3
 
 
@@ -60,7 +61,7 @@ class Row:
 
 
 def _waiting(appeal: Appeal) -> bool:
-    return appeal.status == "needs_transcription" or any(
+    return appeal.status == AppealStatus.needs_transcription or any(
         d.status in WAITING_DRAFTS for d in appeal.drafts
     )
 
@@ -79,7 +80,7 @@ def _row(appeal: Appeal, today: dt.date) -> Row:
         surname=appeal.applicant.surname,
         due=due.isoformat() if due else None,
         days_left=(due - today).days if due else None,
-        open_drafts=sum(d.status in ("draft", "returned") for d in appeal.drafts),
+        open_drafts=sum(d.status in OPEN_DRAFTS for d in appeal.drafts),
     )
 
 

@@ -13,14 +13,14 @@ import sqlalchemy as sa
 
 from intake.fields import Fields
 from intake.grounds import EarlierAppeal, Sender
+from pismo.states import ANSWERED_STATUSES, DraftStatus
 from store.db import transaction
 from store.models import Appeal, Applicant, Draft
 
 # An appeal counts as answered on the merits once its answer is out; the
 # acknowledgment of registration and the notices of a ground are not answers.
-ANSWERED_STATUSES = frozenset({"answered", "closed"})
 ANSWER_DRAFT_TYPES = frozenset({"answer"})
-SENT_DRAFT_STATUSES = frozenset({"approved", "sent"})
+SENT_DRAFT_STATUSES = frozenset({DraftStatus.approved, DraftStatus.sent})
 MOST = 20
 
 
