@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from intake.reading import read_letter
-from tests.reading.labelled import Scores, default_rules, load, median_ms, read_all, score
+from tests.reading.labelled import SPLITS, Scores, default_rules, load, median_ms, read_all, score
 
 
 def show(title: str, s: Scores, errors: bool) -> None:
@@ -39,7 +39,7 @@ def show(title: str, s: Scores, errors: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="list every wrong value")
-    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="all")
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     args = parser.parse_args()
     cases = load()
     rules = default_rules()
@@ -47,7 +47,7 @@ def main() -> None:
     read_letter(cases[0].letter, rules)
     cold = (time.perf_counter() - start) * 1000
     readings = read_all(cases, rules)
-    for split in ("tune", "holdout") if args.split == "all" else (args.split,):
+    for split in SPLITS if args.split == "all" else (args.split,):
         part = [c for c in cases if c.split == split]
         show(split, score(part, readings), args.errors)
     show("all", score(cases, readings), False)

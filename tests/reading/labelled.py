@@ -26,7 +26,13 @@ APPLICANT_FIELDS = ("surname", "name", "patronymic", "postcode", "postal_address
                     "phone")  # fmt: skip
 OTHER_FIELDS = ("account", "contract", "letter_date", "signed", "addressee", "amount", "demand")
 GROUNDS = ("no-surname", "no-postal-address", "court-decision", "abusive", "no-essence",
-           "repeat", "claim-late", "not-competent")  # fmt: skip
+           "repeat", "claim-late", "not-competent", "state-secret")  # fmt: skip
+# Grounds no reading of the text may propose: `illegible` comes only from a person's
+# confirmation (LAW.md), `published-answer` only in the public regime.
+NOT_READ = frozenset({"illegible", "published-answer"})
+# tune: the rules were written against these; holdout: the team's, never tuned on;
+# blind: written by someone who read only LAW.md, never looked at while tuning.
+SPLITS = ("tune", "holdout", "blind")
 # The organisation of the letters (the foundation's default profile).
 ORG_POSTCODES = frozenset({"123100"})
 ORG_EMAILS = frozenset({"appeals@svyaz-region.example"})
@@ -36,6 +42,7 @@ ORG_EMAILS = frozenset({"appeals@svyaz-region.example"})
 class Case:
     file: str
     split: str
+    origin: str  # who wrote the letter: the team, or a writer who read only LAW.md
     letter: Letter
     earlier: tuple[tuple[str, bool], ...]
     expected: dict[str, Any]
@@ -54,7 +61,9 @@ def load() -> list[Case]:
             attachment_count=entry["attachments"],
         )
         earlier = tuple((e["file"], e["answered"]) for e in entry["earlier"])
-        cases.append(Case(entry["file"], entry["split"], letter, earlier, entry["expected"]))
+        cases.append(
+            Case(entry["file"], entry["split"], entry["origin"], letter, earlier, entry["expected"])
+        )
     return cases
 
 
@@ -137,7 +146,7 @@ def score(cases: Iterable[Case], readings: dict[str, LetterReading]) -> Scores:
                 right[key] += 1
             else:
                 errors.append(f"{case.file}: {key} = {got[key]!r}, expected {case.expected[key]!r}")
-        want, have = set(case.expected["grounds"]), set(got["grounds"])
+        want, have = set(case.expected["grounds"]) - NOT_READ, set(got["grounds"])
         for code in GROUNDS:
             counts[code][0] += code in want and code in have
             counts[code][1] += code in have
