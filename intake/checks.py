@@ -23,6 +23,7 @@ CITATIONS = {
     "repeat": "59-FZ Art. 11 p.5",
     "claim-late": "126-FZ Art. 55 p.5",
     "not-competent": "59-FZ Art. 8 p.3",
+    "state-secret": "59-FZ Art. 11 p.6",
 }
 # Grounds under which no answer at all is given to the sender.
 NO_ANSWER = frozenset({"no-surname", "no-postal-address"})
@@ -83,8 +84,28 @@ def check(fields: Fields, *, channel: str, kind: str, attachment_count: int = 0)
         channel=channel,
         wants_paper_reply=fields.wants_paper_reply,
     )
-    grounds = [ground(code, why) for code, why in missing.items() if why is not None]
     defects: list[Finding] = []
+    if missing["no-postal-address"] and fields.address_seen:
+        # LAW.md: the ground only when nothing address-like is there; an address pismo
+        # could not read is for a person to check, never a refusal.
+        missing["no-postal-address"] = None
+        defects.append(
+            Finding(
+                "address-unrecognised",
+                "59-FZ Art. 7 p.1",
+                f"адрес не распознан: «{fields.address_seen}»",
+            )
+        )
+    if missing["no-surname"] and fields.surname_seen:
+        missing["no-surname"] = None  # the same rule as for the address: a person looks
+        defects.append(
+            Finding(
+                "surname-unrecognised",
+                "59-FZ Art. 7 p.1",
+                f"фамилия не распознана: «{fields.surname_seen}»",
+            )
+        )
+    grounds = [ground(code, why) for code, why in missing.items() if why is not None]
     if channel == "post" and fields.signed is None:
         defects.append(Finding("unsigned", "59-FZ Art. 7 p.1", "no signature line found"))
     if kind == "claim" and attachment_count == 0:

@@ -1,6 +1,7 @@
 """Kind of appeal and category (LAW.md), each with the words that decided it.
 
-The vocabulary is data (``data/classify.toml``); the rules here only count it.
+A trained model decides (``intake.model``); what the law makes explicit is a
+rule over words that are data (``data/classify.toml``).
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from intake.model import features, models, own_text
 
 DATA = Path(__file__).parent / "data" / "classify.toml"
 KINDS = ("claim", "complaint", "statement", "proposal")
@@ -22,22 +25,31 @@ class Classification:
     kind: str
     category: str
     evidence: dict[str, list[str]]
+    confidence: dict[str, float] = field(default_factory=dict)
+    uncertain: tuple[str, ...] = ()  # "kind", "category": the two best close, a person decides
 
 
 @functools.cache
-def _vocabulary() -> dict[str, dict[str, list[re.Pattern[str]]]]:
+def _vocabulary() -> dict[str, dict[str, re.Pattern[str]]]:
+    """Each label's words as one pattern, matched at word starts."""
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     return {
         section: {
-            label: [re.compile(r"(?<!\w)" + pattern) for pattern in patterns]
+            label: re.compile("|".join(rf"(?<!\w)(?:{p})" for p in patterns))
             for label, patterns in labels.items()
         }
         for section, labels in data.items()
     }
 
 
-def _hits(text: str, patterns: list[re.Pattern[str]]) -> list[str]:
-    return [m.group() for p in patterns for m in p.finditer(text)]
+@functools.lru_cache(maxsize=256)
+def _words_of(text: str) -> dict[str, dict[str, list[str]]]:
+    """The vocabulary's words in a letter's own text, by section and label."""
+    lowered = text.lower()
+    return {
+        section: {label: [m.group() for m in p.finditer(lowered)] for label, p in labels.items()}
+        for section, labels in _vocabulary().items()
+    }
 
 
 def _heading_kind(text: str) -> tuple[str, str] | None:
@@ -55,22 +67,56 @@ def _heading_kind(text: str) -> tuple[str, str] | None:
     return None
 
 
+def own_topic_words(text: str, subject: str = "") -> int:
+    """How many words of our own categories' vocabulary the letter has, at most for one
+    category: another body's question must outweigh them (``grounds.not_competent``)."""
+    return max(
+        len(words) for words in _words_of(own_text(f"{subject}\n{text}"))["category"].values()
+    )
+
+
+def letter_features(text: str, subject: str = "") -> set[str]:
+    """What the models weigh: the letter's lemmas (``intake.model.features``) and, as
+    features of their own, the vocabulary's verdicts: which kinds and categories its
+    words point to, and the heading's kind."""
+    found = features(text, subject)
+    words = _words_of(own_text(f"{subject}\n{text}"))
+    for section in ("kind", "category"):
+        for label, hit in words[section].items():
+            hits = len(hit)
+            if hits:
+                found.add(f"словарь:{section}:{label}")
+            if hits >= 3:
+                found.add(f"словарь:{section}:{label}:много")
+    if (heading := _heading_kind(own_text(f"{subject}\n{text}"))) is not None:
+        found.add(f"заголовок-вид:{heading[0]}")
+    return found
+
+
 def classify(text: str, subject: str = "") -> Classification:
-    lowered = f"{subject}\n{text}".lower()
-    vocabulary = _vocabulary()
-    evidence: dict[str, list[str]] = {}
-    heading = _heading_kind(f"{subject}\n{text}")
-    if heading is not None:
-        kind = heading[0]
-        evidence["kind"] = [heading[1]]
-    else:
-        scores = {k: _hits(lowered, vocabulary["kind"][k]) for k in KINDS}
-        kind = max(KINDS, key=lambda k: len(scores[k]))  # a tie goes to the earlier kind
-        kind = kind if scores[kind] else "statement"
-        evidence["kind"] = scores[kind][:5]
-    categories = {c: _hits(lowered, p) for c, p in vocabulary["category"].items()}
-    category = max(categories, key=lambda c: len(categories[c]))
-    if not categories[category]:
-        category = "other"
-    evidence["category"] = categories.get(category, [])[:5]
-    return Classification(kind=kind, category=category, evidence=evidence)
+    """The kind and category by the trained model (``intake.model``), and the kind by
+    LAW.md where it says which wins.  The heading the writer chose stands, but for
+    the substance: a demand for money under the contract makes a claim whatever the
+    heading, and a «Претензия» that demands nothing is what the model finds."""
+    own = own_text(f"{subject}\n{text}")
+    found = letter_features(text, subject)
+    predicted = models()
+    kind, category = predicted["kind"].predict(found), predicted["category"].predict(found)
+    evidence = {"kind": list(kind.evidence), "category": list(category.evidence)}
+    uncertain = {t for t, p in (("kind", kind), ("category", category)) if p.uncertain}
+    label = kind.label
+    money = _words_of(own)["substance"]["claim"]
+    heading = _heading_kind(own)
+    if money:
+        label, evidence["kind"] = "claim", money[:5]
+        uncertain.discard("kind")
+    elif heading is not None and heading[0] != "claim":
+        label, evidence["kind"] = heading[0], [heading[1]]
+        uncertain.discard("kind")
+    return Classification(
+        kind=label,
+        category=category.label,
+        evidence=evidence,
+        confidence={"kind": round(kind.probability, 2), "category": round(category.probability, 2)},
+        uncertain=tuple(t for t in ("kind", "category") if t in uncertain),
+    )

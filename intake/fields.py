@@ -6,35 +6,62 @@ as evidence, so a reviewer sees why pismo read what it read.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from intake.dates import dates_in
 from intake.letter_parts import ADDRESS_ABBREVIATIONS, addressee, demand
-from intake.names import PersonName, complete, find_sender, name_from_display
-
-MONTHS = {
-    "января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
-    "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12,
-}  # fmt: skip
+from intake.names import PersonName, complete, find_sender, name_from_display, surname_seen
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))  # e-mail dates become the sender's calendar day
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # +7 or 8, then ten digits in any grouping: «8 (4912) 55-66-77», «+7(921)7654321».
 _PHONE = re.compile(r"(?<![\d+])(?:\+7|8|7)((?:[\s\-()]{0,2}\d){10})(?!\d)")
 _POSTCODE_LINE = re.compile(r"(?<![\d\-/№])([1-9]\d{5})(?!\d)[ ,]+([^\n]*)")
-_SPLIT_POSTCODE = re.compile(r"(?m)^(\s*\d)\s(\d{5})(?=\s*,)")  # OCR: «1 67000, …»
+# OCR splits a postcode: «1 67000, …», «17 1640» at a line's end.
+_SPLIT_POSTCODE = re.compile(r"(?m)(?<![\w,.-])(\d{1,2}) (\d{4,5})(?=\s*(?:,|$|г\.))")
+_COUNTRY_BEFORE = re.compile(r"(Росси[яи]|РФ|Российская Федерация)[,\s]*$")
+# What follows an address on its line and is not part of it.
+_AFTER_ADDRESS = re.compile(
+    r"\s*\((?:заявк|тел|код|моб|номер)[^)]*\)?.*$|,\s*(?:заявк\w*|индекс|тел\.?|телефон)\b.*$",
+    re.IGNORECASE,
+)
 _POSTCODE_AT_END = re.compile(
     r"(?m)^(?:[^\n:]*адрес[^\n:]*:\s*)?([^\n]*?)[ ,]+([1-9]\d{5})\s*\.?$", re.IGNORECASE
 )
 _POSTCODE_ANYWHERE = re.compile(r"(?<!\d)[1-9]\d{5}(?!\d)")
-_ADDRESS_LINE = re.compile(r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]+)", re.IGNORECASE)
+_ADDRESS_LINE = re.compile(r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]*)", re.IGNORECASE)
+# «Ответ прошу направить (Зуевой Т. Н.) по адресу: …»: the address the writer gives
+# for the reply, which LAW.md sends the reply to, whatever other address the letter has.
+_REPLY_TO = re.compile(
+    r"ответ\w*\s+(?:\w+\s+){0,2}(?:направить|выслать|прислать|отправить|направлять)"
+    r"[^:\n]{0,60}?(?:по\s+адресу|на\s+адрес|:)\s*:?\s*",
+    re.IGNORECASE,
+)
+# Words before an address that make it a place's, not the sender's: «в салоне по адресу».
+_PLACE = re.compile(
+    r"(?:салон|офис|магазин|отделени|пункт|центр\w* обслуживан|точк|филиал|представительств|"
+    r"вышк|станци|подъезд|сотрудник)\w*[^.\n]{0,40}$",
+    re.IGNORECASE,
+)
 _ADDRESS_WORDS = re.compile(
     r"\b(?:г\.|город|ул\.|улица|д\.|дом|кв\.|пр\.|просп|пер\.|обл\.|область|край|"
     r"село|пос\.|пгт|мкр|наб\.|ш\.|шоссе|бульвар|б-р|р-н|район)",
     re.IGNORECASE,
+)
+# Anything that looks like part of a postal address: a postcode, or a street,
+# house, settlement or district word with a name or number after it.
+_ADDRESS_LIKE = re.compile(
+    r"(?<!\d)[1-9]\d{5}(?!\d)|"
+    r"(?<![а-яёА-ЯЁ])(?:(?i:ул|улица|пр-т|просп|проспект|пер|переулок|проезд|наб|набережная|"
+    r"шоссе|б-р|бульвар|мкр|микрорайон|дом|кв|квартира|дер|деревня|село|пос|поселок|посёлок|"
+    r"пгт|р-н|район|обл|область|край|гор|город)\.?|"
+    # One-letter abbreviations only in lower case: «С. Ильин» is a name, «с. Ивановка» a place.
+    r"[гсш]\.|д\.(?=\s*\d))\s*[А-ЯЁ0-9][\w-]*"
 )
 _ACCOUNT = re.compile(
     r"(?:лицев\w*\s+сч[её]т\w*|л/с|л\.\s?с\.)\s*(?:№|N|#|номер)?\s*:?\s*([0-9][0-9\-]{3,})",
@@ -45,11 +72,7 @@ _CONTRACT = re.compile(
     r"([0-9A-Za-zА-Яа-я][\w\-/]*)",
     re.IGNORECASE,
 )
-_DATE_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
-_DATE_WORDS = re.compile(
-    r"[«\"']?(\d{1,2})[»\"']?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE
-)
-_SIGNATURE = re.compile(r"подпись|/\s*[А-ЯЁ][а-яё]+\s*/|_{4,}", re.IGNORECASE)
+_SIGNATURE = re.compile(r"подпись|/\s*[А-ЯЁ][А-ЯЁа-яё.\s-]{1,40}/|_{4,}", re.IGNORECASE)
 # The rest of a date line from the word «подпись» or a «/ И. О. Фамилия /» on.
 _SIGNATURE_TAIL = re.compile(r"(?:подпись|[/\[(]\s*[А-ЯЁ]\.|_{3,}).*$", re.IGNORECASE)
 _CONTINUES = re.compile(r"(?:,|\b(?:г|ул|д|пр|пер|обл|наб|ш|пос|мкр|корп|стр)\.)$", re.IGNORECASE)
@@ -78,6 +101,10 @@ class Fields:
     addressee: str | None = None
     demand: str | None = None
     amount: Decimal | None = None
+    # Something address-like that is not a recognised postal address, and not ours;
+    # a line that may hold a surname, when none was read.
+    address_seen: str | None = None
+    surname_seen: str | None = None
     evidence: dict[str, str] = field(default_factory=dict)
 
 
@@ -128,36 +155,88 @@ def _address(text: str, known: Known, after: int) -> tuple[str | None, str, str]
     """(postcode, address, evidence) of the first address that is not ours, preferring
     one at or after the sender's name: a line with a postcode at its start or its end,
     else a line introduced as an address («Адрес:», «проживающей по адресу»)."""
-    text = _SPLIT_POSTCODE.sub(r"\1\2", text)
+    text = _SPLIT_POSTCODE.sub(_joined_postcode, text)
+    # An address written over lines that end with commas is one line (same length).
+    text = re.sub(r",[ \t]*\n[ \t]*(?=\S)", ", ", text)
     found: list[tuple[int, str | None, str, str]] = []
+
+    def a_place(start: int) -> bool:
+        return _PLACE.search(text[max(0, start - 60) : start]) is not None
+
     for match in _POSTCODE_LINE.finditer(text):
         postcode, rest = match.groups()
-        if postcode in known.postcodes or not _ADDRESS_WORDS.search(rest):
+        if postcode in known.postcodes or not _ADDRESS_WORDS.search(rest) or a_place(match.start()):
             continue
         following = text[match.end() :].lstrip("\n").split("\n")[:2]
         rest = _sentence_end(_continued(rest, following))
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if (country := _COUNTRY_BEFORE.search(text[line_start : match.start()])) is not None:
+            rest = f"{country[1]}, {rest}"  # «Россия, 150054, …» is «150054, Россия, …»
         found.append((match.start(), postcode, _joined(postcode, rest), match.group().strip()))
     for match in _POSTCODE_AT_END.finditer(text):
         rest, postcode = match.groups()
-        if postcode not in known.postcodes and _ADDRESS_WORDS.search(rest):
+        place = a_place(match.start(1) + len(rest) - len(rest.lstrip()))
+        if postcode not in known.postcodes and _ADDRESS_WORDS.search(rest) and not place:
             found.append((match.start(), postcode, _joined(postcode, rest), match.group().strip()))
     if not found:
         for match in _ADDRESS_LINE.finditer(text):
             rest = match.group(1)
+            following = text[match.end() :].lstrip("\n").split("\n")[:2]
+            if not rest.strip() and following:  # «проживающей по адресу:» and the next line
+                rest = following.pop(0)
+            if a_place(match.start()):
+                continue
             if _ADDRESS_WORDS.search(rest) and not _POSTCODE_ANYWHERE.search(rest):
-                following = text[match.end() :].lstrip("\n").split("\n")[:2]
                 rest = _sentence_end(_continued(rest, following))
                 found.append((match.start(), None, _joined(None, rest), match.group().strip()))
     if not found:
         return None
+    for reply in _REPLY_TO.finditer(text):
+        if (given := _given_for_reply(text[reply.end() :])) is not None:
+            return given[0], given[1], f"{reply.group().strip()} {given[1]}"
     found.sort()
     later = [f for f in found if f[0] >= after]
     _, postcode, address, evidence = (later or found)[0]
     return postcode, address, evidence
 
 
+def _given_for_reply(after: str) -> tuple[str | None, str] | None:
+    """(postcode, address) of the address that follows «ответ прошу направить …:»."""
+    rest = _sentence_end(after.split("\n")[0]).strip()
+    if not _ADDRESS_WORDS.search(rest):
+        return None
+    if (m := re.match(r"([1-9]\d{5})[ ,]+(.*)", rest)) is not None:
+        return m[1], _joined(m[1], m[2])
+    if (m := re.search(r"^(.*?)[ ,]+([1-9]\d{5})\s*\.?$", rest)) is not None:
+        return m[2], _joined(m[2], m[1])
+    return None, _joined(None, rest)
+
+
+def _address_seen(text: str, known: Known, head: str | None) -> str | None:
+    """The first address-like words outside the addressee's block and our own lines:
+    reason enough to let a person look before anyone is told no answer will come."""
+    for line in text.splitlines():
+        if (head and line.strip() and line.strip() in head) or any(
+            p in line for p in known.postcodes
+        ):
+            continue
+        if _ADDRESS_LIKE.search(line):
+            return line.strip()
+    return None
+
+
+def _joined_postcode(match: re.Match[str]) -> str:
+    digits = match[1] + match[2]
+    return digits if len(digits) == 6 else match.group()
+
+
 def _joined(postcode: str | None, rest: str) -> str:
-    rest = re.sub(r"\s+", " ", rest).strip(" ,;.")
+    rest = _AFTER_ADDRESS.sub("", re.sub(r"\s+", " ", rest)).strip(" ,;")
+    if rest.endswith(")") and "(" not in rest:
+        rest = rest[:-1]
+    last = re.search(r"([\w-]+)\.$", rest)
+    if rest.endswith(".") and not (last and last.group(1).lower() in ADDRESS_ABBREVIATIONS):
+        rest = rest.rstrip(".")  # a full stop, not an abbreviation's («обл.»)
     return f"{postcode}, {rest}" if postcode else rest
 
 
@@ -176,34 +255,13 @@ def _letter_date(text: str) -> tuple[dt.date, str] | None:
     best: tuple[dt.date, str] | None = None
     for line in text.splitlines():
         stripped = _SIGNATURE_TAIL.sub("", line).strip()
-        for pattern, build in ((_DATE_NUMERIC, _numeric), (_DATE_WORDS, _words)):
-            match = pattern.search(stripped)
-            if match is None:
+        for written in dates_in(stripped):
+            rest = (stripped[: written.start] + stripped[written.end :]).strip(" .г,")
+            rest = re.sub(r"^(?:дата|date)\s*:?|\bгода?\b", "", rest, flags=re.IGNORECASE)
+            if len(rest.strip(" .,")) > 25 or re.search(r"\bот\b|договор|с\s*$", rest, re.I):
                 continue
-            rest = (stripped[: match.start()] + stripped[match.end() :]).strip(" .г,")
-            if len(rest) > 25 or re.search(r"\bот\b|договор|с\s*$", rest, re.IGNORECASE):
-                continue
-            date = build(match)
-            if date is not None:
-                best = (date, stripped)
+            best = (written.date, stripped)
     return best
-
-
-def _numeric(match: re.Match[str]) -> dt.date | None:
-    day, month, year = (int(g) for g in match.groups())
-    return _date(year, month, day)
-
-
-def _words(match: re.Match[str]) -> dt.date | None:
-    day, month, year = match.groups()
-    return _date(int(year), MONTHS[month.lower()], int(day))
-
-
-def _date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def extract_fields(
@@ -250,6 +308,8 @@ def extract_fields(
     head = addressee(text)
     if head is not None:
         evidence["addressee"] = head
+    seen = None if postal_address else _address_seen(text, known, head)
+    name_seen = None if person and person.surname else surname_seen(text, head)
     asked = demand(text)
     amount = None
     if asked is not None:
@@ -273,14 +333,59 @@ def extract_fields(
         addressee=head,
         demand=asked.sentence if asked else None,
         amount=amount,
+        address_seen=seen,
+        surname_seen=name_seen,
         evidence=evidence,
+    )
+
+
+# A representative names whom the letter speaks for: that person is the applicant.
+_ON_BEHALF = re.compile(
+    r"(?:в\s+интересах|от\s+имени|по\s+поручению|по\s+просьбе|пишу\s+за|"
+    r"представля\w+\s+интерес\w*)[\s,]+",
+    re.IGNORECASE,
+)
+
+
+def _represented(text: str) -> PersonName | None:
+    """The person a representative writes for («в интересах Зуевой Тамары Николаевны»,
+    «по поручению своей мамы, Соловьёвой Галины Ивановны»), named in full."""
+    for marker in _ON_BEHALF.finditer(text):
+        after = text[marker.end() : marker.end() + 100]
+        person = find_sender(re.split(r"\n\s*\n|[.!?;](?:\s|$)", after)[0])
+        if person is not None and person.surname and person.name:
+            return person
+    return None
+
+
+def _shouted(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 20 and sum(ch.isupper() for ch in letters) > 0.6 * len(letters)
+
+
+def _in_capitals(person: PersonName) -> PersonName:
+    """A name read from a letter in capitals, spelt as the letter spells it."""
+
+    def up(part: str | None) -> str | None:
+        return part.upper() if part else part
+
+    return dataclasses.replace(
+        person, surname=up(person.surname), name=up(person.name), patronymic=up(person.patronymic)
     )
 
 
 def _sender(text: str, display_name: str | None) -> PersonName | None:
     """The sender from the letter, completed or replaced by the e-mail display name:
-    «А. П. Смирнова» in the text and «Смирнова Анна Петровна» in From: make one person."""
+    «А. П. Смирнова» in the text and «Смирнова Анна Петровна» in From: make one person.
+    When a representative writes, the person represented."""
+    shouted = _shouted(text)
+    if shouted:  # ВСЁ ЗАГЛАВНЫМИ: names are found in the ordinary spelling
+        text = re.sub(r"\w+", lambda m: m.group().capitalize(), text)
+    if (represented := _represented(text)) is not None:
+        return _in_capitals(represented) if shouted else represented
     person = find_sender(text)
+    if person is not None and shouted:
+        person = _in_capitals(person)
     display = name_from_display(display_name)
     if display is None:
         return person

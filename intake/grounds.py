@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake.fields import MONTHS, Fields
+from intake.dates import dates_in
+from intake.fields import Fields
 from intake.letter_parts import sentences
 from intake.names import morph
 
@@ -33,10 +34,11 @@ def _toml(name: str) -> dict[str, object]:
     return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
 
 
-def _patterns(section: str, key: str) -> list[re.Pattern[str]]:
+@functools.cache
+def _patterns(section: str, key: str) -> tuple[re.Pattern[str], ...]:
     table = _toml("grounds.toml")[section]
     assert isinstance(table, dict)
-    return [re.compile(r"(?<!\w)" + p) for p in table[key]]
+    return tuple(re.compile(r"(?<!\w)" + p) for p in table[key])
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -55,7 +57,7 @@ def _is_content(word: str) -> bool:
     )
 
 
-def _sentences_with(text: str, patterns: list[re.Pattern[str]]) -> Iterable[tuple[str, str]]:
+def _sentences_with(text: str, patterns: Sequence[re.Pattern[str]]) -> Iterable[tuple[str, str]]:
     for _, sentence in sentences(text):
         lowered = sentence.lower()
         for pattern in patterns:
@@ -85,20 +87,44 @@ def _strings(data: dict[str, object], key: str) -> list[str]:
     return values
 
 
+@dataclass(frozen=True)
+class _Abuse:
+    words: frozenset[str]  # lemmas of insults and threats
+    obscene: re.Pattern[str]
+    masked: re.Pattern[str]
+    threats: tuple[re.Pattern[str], ...]
+    lawful: tuple[re.Pattern[str], ...]
+
+
 @functools.cache
-def _lexicon() -> tuple[frozenset[str], re.Pattern[str]]:
+def _lexicon() -> _Abuse:
     data = _toml("abusive.toml")
     words = _strings(data, "insults") + _strings(data, "threats")
-    obscene = re.compile(r"(?<![а-яё])(?:" + "|".join(_strings(data, "obscene")) + ")")
-    return frozenset(w.replace("ё", "е") for w in words), obscene
+    masked = data["masked"]
+    assert isinstance(masked, str)
+    return _Abuse(
+        words=frozenset(w.replace("ё", "е") for w in words),
+        obscene=re.compile(r"(?<![а-яё])(?:" + "|".join(_strings(data, "obscene")) + ")"),
+        masked=re.compile(masked),
+        threats=tuple(re.compile(p) for p in _strings(data, "threat_phrases")),
+        lawful=tuple(re.compile(r"(?<![а-яё])" + p) for p in _strings(data, "lawful")),
+    )
 
 
 def abusive(text: str) -> str | None:
-    """The obscene, insulting or threatening words of the letter, as written."""
-    lexicon, obscene = _lexicon()
+    """The obscene, insulting or threatening words of the letter, as written: words of
+    the lexicon in any form, masked words («б***»), and threatening phrases whose
+    sentence names no lawful remedy («вы пожалеете» is no threat beside «подам в суд»)."""
+    lexicon = _lexicon()
     lowered = text.lower()
-    found = [m.group() for m in _TOKEN.finditer(lowered) if lemmas(m.group()) & lexicon]
-    found += [_word_at(lowered, m.start()) for m in obscene.finditer(lowered)]
+    found = [m.group() for m in _TOKEN.finditer(lowered) if lemmas(m.group()) & lexicon.words]
+    found += [_word_at(lowered, m.start()) for m in lexicon.obscene.finditer(lowered)]
+    found += [m.group() for m in lexicon.masked.finditer(lowered)]
+    for _, sentence in sentences(text):
+        said = sentence.lower()
+        for threat in lexicon.threats:
+            if (m := threat.search(said)) and not any(p.search(said) for p in lexicon.lawful):
+                found.append(m.group())
     return ", ".join(dict.fromkeys(found)) if found else None
 
 
@@ -143,8 +169,6 @@ def no_essence(text: str, fields: Fields, attachment_count: int) -> str | None:
 
 # --- claim-late -----------------------------------------------------------------
 
-_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
-_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})[»\"']?\s+(" + "|".join(MONTHS) + r")\s+(\d{4})")
 _MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр",
                 "октябр", "ноябр", "декабр")  # fmt: skip
 _MONTH_YEAR = re.compile(
@@ -171,16 +195,9 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
     not_service = _patterns("claim-late", "not_service")
     found: list[tuple[dt.date, int, str]] = []
     taken: list[tuple[int, int]] = []
-    for pattern in (_NUMERIC, _DAY_MONTH):
-        for match in pattern.finditer(lowered):
-            day, month, year = match.groups()
-            number = int(month) if month.isdigit() else MONTHS[month]
-            try:
-                date = dt.date(int(year), number, int(day))
-            except ValueError:
-                continue
-            taken.append(match.span())
-            found.append((date, match.start(), match.group()))
+    for written in dates_in(text):
+        taken.append((written.start, written.end))
+        found.append((written.date, written.start, written.words))
     for match in _MONTH_YEAR.finditer(lowered):
         if not any(a <= match.start() < b for a, b in taken):
             month = next(i for i, stem in enumerate(_MONTH_STEMS, 1) if match[1].startswith(stem))
@@ -210,6 +227,28 @@ def claim_late(text: str, *, kind: str, letter_date: dt.date | None, regime: str
     )
 
 
+# --- state-secret -----------------------------------------------------------------
+
+
+def state_secret(text: str) -> str | None:
+    """A request for what the secrecy of communications protects: whether a line is
+    under surveillance, or another person's calls, messages, location or identity
+    (whose may be said in the next sentence: «… с номера …. Номер принадлежит мужу»)."""
+    table = {k: _patterns("state-secret", k) for k in ("surveillance", "asked", "whose", "request")}
+    said = [sentence.lower() for _, sentence in sentences(text)]
+
+    def has(key: str, sentence: str) -> bool:
+        return any(p.search(sentence) for p in table[key])
+
+    for i, sentence in enumerate(said):
+        if not (has("request", sentence) or (i and has("request", said[i - 1]))):
+            continue
+        near = " ".join(said[i : i + 2])
+        if has("surveillance", sentence) or (has("asked", sentence) and has("whose", near)):
+            return sentences(text)[i][1]
+    return None
+
+
 # --- not-competent ---------------------------------------------------------------
 
 
@@ -221,12 +260,17 @@ class OtherBody:
     topics: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=64)
+def _topics(topics: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?<!\\w)(?:{t})" for t in topics))
+
+
 def not_competent(text: str, own_hits: int, bodies: Sequence[OtherBody]) -> str | None:
     """The other body whose topics the letter is about, when they outweigh our own."""
     lowered = text.lower()
     best: tuple[int, OtherBody, list[str]] | None = None
     for body in bodies:
-        hits = [m.group() for t in body.topics for m in re.finditer(r"(?<!\w)" + t, lowered)]
+        hits = [m.group() for m in _topics(body.topics).finditer(lowered)]
         if hits and (best is None or len(hits) > best[0]):
             best = (len(hits), body, hits)
     if best is None or best[0] <= own_hits:

@@ -10,6 +10,7 @@ Sentences are split by rule, because the abbreviations of Russian letters («р�
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -84,8 +85,10 @@ def _dative_name(line: str) -> bool:
     return first[:1].isupper() and is_dative_surname(first)
 
 
-def sentences(text: str) -> list[tuple[int, str]]:
-    """(start, sentence) of each sentence, abbreviations and initials kept inside."""
+@functools.lru_cache(maxsize=256)
+def sentences(text: str) -> tuple[tuple[int, str], ...]:
+    """(start, sentence) of each sentence, abbreviations and initials kept inside;
+    remembered, as every check of a letter walks its sentences."""
     found: list[tuple[int, str]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
@@ -94,7 +97,7 @@ def sentences(text: str) -> list[tuple[int, str]]:
         found.append((start, text[start : match.end()]))
         start = match.end()
     found.append((start, text[start:]))
-    return [(s + len(t) - len(t.lstrip()), " ".join(t.split())) for s, t in found if t.strip()]
+    return tuple((s + len(t) - len(t.lstrip()), " ".join(t.split())) for s, t in found if t.strip())
 
 
 def _is_abbreviation(text: str, match: re.Match[str]) -> bool:

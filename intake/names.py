@@ -300,12 +300,36 @@ def _same_surname(a: str | None, b: str | None) -> bool:
     return a == b or a.rstrip("а") == b.rstrip("а")
 
 
+# Words that make the name after them someone else's: «моего мужа, Пестова Андрея»,
+# «сосед из квартиры 15, Лаптев Тимофей Ильич», «мастер Сидоров».
+_THIRD_PARTY = re.compile(
+    r"(?<![а-яё])(?:муж|жен[аеуы]|сын|доч|сосед|брат|сестр|отц|отец|сотрудни|мастер|оператор|"
+    r"менеджер|консультант|монтажник|продав|специалист|курьер|водител|бывш|начальник|инженер)"
+    r"[а-яё]*[^.\n]{0,25}$",
+    re.IGNORECASE,
+)
+
+
+def _signs(text: str, start: int, person: PersonName) -> bool:
+    """The name stands on a line of its own among the letter's last lines: a signature."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    rest = line.replace(person.evidence, "").strip(" ,.\t")
+    tail = [ln for ln in text[line_start:].splitlines() if ln.strip()]
+    return len(tail) <= 4 and len(re.sub(r"(?i)с уважением|подпись|_+|/", "", rest)) < 4
+
+
 def _rank(text: str, start: int, person: PersonName, case: str) -> int:
     """Lower is likelier the sender's; 9 is the addressee's name."""
     before = text[max(0, start - 40) : start]
     if _ADDRESSEE_MARKERS.search(before) or case == "datv":
         return 9
     marked = bool(_SENDER_MARKERS.search(before) or _GENITIVE_MARKER.search(before))
+    if not marked and _THIRD_PARTY.search(before):
+        return 7  # another person the letter speaks of
+    if person.surname is not None and _signs(text, start, person):
+        marked = True
     if person.surname is None:
         return 6
     if person.name is not None and person.patronymic is not None:
@@ -326,9 +350,10 @@ def find_sender(text: str) -> PersonName | None:
         key=lambda item: (item[0], item[1]),
     )
     ranked = [item for item in ranked if item[0] < 9]
-    if not ranked:
-        return None
-    best = ranked[0][2]
+    best = ranked[0][2] if ranked else None
+    if best is None or best.surname is None:
+        closing = _closing_word(text)
+        return closing if closing is not None and (closing.surname or best is None) else best
     if best.name is None:
         return complete(best, [person for _, _, person in ranked[1:]])
     return best
@@ -361,4 +386,57 @@ def name_from_display(display: str | None) -> PersonName | None:
     if len(words) == 1 and (names := _parse_with(words[0], "Name")):
         gender = str(names[0].tag.gender)
         return PersonName(None, words[0], None, gender, display)
+    return None
+
+
+_CAPITALISED = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]{2,}(?:-[А-ЯЁ][а-яё]+)?(?![\w-])")
+
+
+def surname_seen(text: str, head: str | None = None) -> str | None:
+    """A word of the letter's opening or closing lines that could be a surname, when no
+    sender was read: reason for a person to look before anyone is told no answer comes.
+    The addressee's block (``head``) is not the sender's."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    opening = [line for line in lines[:6] if line.strip().lower().startswith("от")]
+    for line in [*opening, *lines[-4:]]:
+        if (head and line.strip() in head) or len(line.strip()) > 60:
+            continue  # the addressee's, or a sentence rather than a signature
+        for match in _CAPITALISED.finditer(line):
+            if _could_be_surname(match.group()):
+                return line.strip()
+    return None
+
+
+_STRONG_ENDINGS = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ых|их|ко|ук|юк|ян|дзе|швили)$"
+)
+
+
+def _could_be_surname(word: str) -> bool:
+    lower = word.lower()
+    if lower in _NOT_SURNAMES or _only_a_name(word):
+        return False
+    if _parse_with(word, "Geox"):
+        return False
+    return any("Surn" in p.tag for p in morph().parse(word)[:3]) or bool(
+        _STRONG_ENDINGS.search(lower)
+    )
+
+
+def _closing_word(text: str) -> PersonName | None:
+    """A signature of one word in the last lines: a surname («Кирсанова»), else a given
+    name («Ваша абонентка Вера»), which is not a surname."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()][-3:]
+    for line in reversed(lines):
+        words = _CAPITALISED.findall(line)
+        if len(words) != 1 or len(line) > 40 or any(ch.isdigit() for ch in line):
+            continue
+        word = words[0]
+        if _only_a_name(word):
+            parse = _parse_with(word, "Name")[0]
+            gender = "femn" if "femn" in parse.tag else "masc"
+            return PersonName(None, _nominative(word, parse), None, gender, word)
+        if _could_be_surname(word) and any("nomn" in p.tag for p in morph().parse(word)[:3]):
+            gender = "femn" if word.lower().endswith(("а", "я")) else "masc"
+            return PersonName(word, None, None, gender, word)
     return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from intake import grounds as g
 from intake.checks import Finding, Findings, check, ground
-from intake.classify import Classification, classify
+from intake.classify import Classification, classify, own_topic_words
 from intake.fields import Fields, Known, extract_fields
 
 
@@ -94,7 +94,7 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
     sender = g.Sender.of(fields)
     if callable(earlier):
         earlier = earlier(fields)
-    own_hits = len(classification.evidence.get("category", []))
+    own_hits = own_topic_words(letter.text, letter.subject)
     found = {
         "court-decision": g.court_decision(letter.text),
         "abusive": g.abusive(letter.text),
@@ -107,6 +107,7 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
             regime=rules.regime,
         ),
         "not-competent": g.not_competent(letter.text, own_hits, rules.other_bodies),
+        "state-secret": g.state_secret(letter.text),
     }
     content: list[Finding] = [ground(code, why) for code, why in found.items() if why]
     grounds = tuple(_with_basis(f, rules) for f in formal.grounds + tuple(content))

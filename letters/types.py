@@ -50,6 +50,7 @@ TYPES: tuple[LetterType, ...] = (
     LetterType("notice", "illegible", "notice", NOTICE_HEADING, "59-fz-11-4"),
     LetterType("notice", "no-essence", "notice", NOTICE_HEADING, "59-fz-11-4.1"),
     LetterType("notice", "repeat", "notice", "О прекращении переписки", "59-fz-11-5"),
+    LetterType("notice", "state-secret", "notice", NOTICE_HEADING, "59-fz-11-6"),
     LetterType(
         "notice",
         "claim-late",

@@ -29,6 +29,7 @@ def item_record(item: InboundItem) -> dict[str, Any]:
         "registered_at": None,
         "kind": None,
         "category": None,
+        "status": None,
         "applicant": None,
         "account": None,
         "contract": None,
@@ -57,6 +58,7 @@ def item_record(item: InboundItem) -> dict[str, Any]:
         "registered_at": appeal.registered_at.isoformat(),
         "kind": appeal.kind,
         "category": appeal.category,
+        "status": str(appeal.status),
         "applicant": {
             "surname": person.surname,
             "name": person.name,

@@ -19,7 +19,7 @@ CONTRACT_KEYS = {
     "source", "message_id", "channel", "registered", "not_registered_reason", "reg_number",
     "registered_at", "kind", "category", "applicant", "account", "contract", "letter_date",
     "signed", "grounds", "deadlines", "ocr", "text", "drafts",
-    "department", "addressee", "amount", "demand", "findings",
+    "department", "addressee", "amount", "demand", "findings", "status",
 }  # fmt: skip
 APPLICANT_KEYS = {"surname", "name", "patronymic", "postcode", "postal_address", "email", "phone"}
 

@@ -67,6 +67,9 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
                 **fields.evidence,
                 **{k: ", ".join(v) for k, v in classification.evidence.items()},
             },
+            # The model's word on kind and category, and which of them a person should check.
+            "confidence": classification.confidence,
+            "uncertain": list(classification.uncertain),
             "reading": {
                 "addressee": fields.addressee,
                 "demand": fields.demand,
