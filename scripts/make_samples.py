@@ -777,7 +777,7 @@ EXPECTED = (
     Expect(
         file="mail/04-anonymous.eml",
         channel="email",
-        kind="complaint",
+        kind="claim",  # headed «Жалоба», demands a recalculation: a claim (LAW.md)
         category="tariff_change",
         applicant=None,
         letter_date="2026-11-03",  # «С 1 ноября» in the text is the tariff change, not the letter
