@@ -91,15 +91,15 @@ def run_workers(admin: str, count: int, workers: int) -> float:
     while workers_ready(url) < workers:
         time.sleep(0.1)
     from pismo.context import Context
-    from pismo.running import queued as executors
+    from pismo.running import queued
     from pismo.settings import Settings
 
     backlog(data / "scans", count)
     ctx = Context(Settings(db_url=url, data_dir=data, ocr={"workers": 1}))
-    executors.use_context(ctx)
+    queued.use_context(ctx)
     start = time.perf_counter()
-    with executors.connected(url) as app, app.open():
-        executors.take_files(ctx)
+    with queued.connected(url) as app, app.open():
+        queued.take_files(ctx)
     while drafted(url) < count:
         time.sleep(0.2)
     elapsed = time.perf_counter() - start
@@ -125,23 +125,23 @@ def run_sqlite(count: int) -> float:
 
 def queue_overhead(admin: str, jobs: int) -> tuple[float, float]:
     """Seconds per job through Procrastinate, and per direct call, of an empty task."""
-    from pismo.running import queued as executors
+    from pismo.running import queued
     from store import schema
 
     url = create_database(admin, "bench_overhead")
 
     schema.upgrade(url)
-    executors.apply_schema(url)
+    queued.apply_schema(url)
 
     def empty(n: int) -> None:
         return None
 
-    task = executors.app.task(name="bench.empty", queue="bench")(empty)
+    task = queued.app.task(name="bench.empty", queue="bench")(empty)
     start = time.perf_counter()
     for n in range(jobs):
         empty(n)
     direct = (time.perf_counter() - start) / jobs
-    with executors.connected(url) as app:
+    with queued.connected(url) as app:
         with app.open():
             start = time.perf_counter()
             for n in range(jobs):

@@ -13,7 +13,7 @@ with a keyword that the next search skips.  Searches use UIDs and flags only,
 never text criteria (Cyrillic SEARCH breaks many servers).
 
 A dropped connection raises ``ConnectionLost``; ``ImapMailbox.connect`` is
-called again by the caller after a backoff (see ``intake.imap_intake``).
+called again by the caller after a backoff (see ``pismo.running.mailbox``).
 """
 
 from __future__ import annotations

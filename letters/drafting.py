@@ -147,7 +147,7 @@ def plan_drafts(appeal: Appeal) -> list[PlannedDraft]:
     """The drafts an appeal calls for on registration; none while its text waits for a person.
 
     Answers, extensions and requests to supplement are started by staff
-    (``letters.workflow.create_draft``), not planned here.
+    (``pismo.actions.drafts.create_draft``), not planned here.
     """
     if appeal.status == AppealStatus.needs_transcription:
         return []

@@ -394,6 +394,3 @@ def _overdue(conn: sa.Connection, period: Any, today: dt.date, limit: int = 50) 
         .limit(limit)
     )
     return tuple(rows)
-
-
-# --- renderers (store.report_render), loaded on first use ------------------------------

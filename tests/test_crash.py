@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from pismo.context import Context
-from pismo.running import queued as executors
+from pismo.running import queued
 from pismo.settings import load_settings
 from pismo.states import ItemState
 from store import db
@@ -91,9 +91,9 @@ def test_killed_workers_on_postgresql_lose_and_double_nothing(
     subprocess.run([sys.executable, str(REPO / "runner.py"), "db", "upgrade"],
                    env={**os.environ, **env}, check=True, capture_output=True)  # fmt: skip
     ctx = Context(load_settings())
-    executors.use_context(ctx)
-    with executors.connected(pg_url) as app, app.open():
-        assert executors.take_new(ctx) == LETTERS  # a backlog, queued before any worker
+    queued.use_context(ctx)
+    with queued.connected(pg_url) as app, app.open():
+        assert queued.take_new(ctx) == LETTERS  # a backlog, queued before any worker
     workers = [start(env, "worker"), start(env, "worker")]
     procs = kill_and_restart(pg_url, workers, env, "worker")
     try:

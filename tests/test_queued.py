@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from intake.sources import maildir_path
 from pismo.context import Context
-from pismo.running import queued as executors
+from pismo.running import queued
 from pismo.settings import load_settings
 from store import db, schema
 from store.export import export_items
@@ -28,7 +28,7 @@ def queued_ctx(env: dict[str, str], pg_url: str, monkeypatch: pytest.MonkeyPatch
     env["PISMO_DB_URL"] = pg_url
     ctx = Context(load_settings())
     schema.upgrade(ctx.db)
-    executors.apply_schema(ctx.db)
+    queued.apply_schema(ctx.db)
     return ctx
 
 
@@ -43,13 +43,13 @@ def drop_samples(ctx: Context) -> None:
 
 def test_workers_register_and_draft_the_samples(queued_ctx: Context) -> None:
     drop_samples(queued_ctx)
-    executors.use_context(queued_ctx)
-    with executors.connected(queued_ctx.db) as app, app.open():
-        assert executors.take_new(queued_ctx) == 8
+    queued.use_context(queued_ctx)
+    with queued.connected(queued_ctx.db) as app, app.open():
+        assert queued.take_new(queued_ctx) == 8
     # wait=False stops a worker as soon as it finds the queue empty, which can be
     # the moment before a running job defers the next stage: run until all is done.
     for _ in range(10):
-        executors.run_worker(queued_ctx, wait=False)
+        queued.run_worker(queued_ctx, wait=False)
         with db.transaction(queued_ctx.db) as s:
             records = export_items(s)
         if all(r["drafts"] for r in records):
@@ -68,9 +68,9 @@ def test_each_letter_is_processed_by_exactly_one_worker(
     queued_ctx: Context, env: dict[str, str], workers: int
 ) -> None:
     drop_letters(Path(env["PISMO_DATA_DIR"]) / "mail", BACKLOG)
-    executors.use_context(queued_ctx)
-    with executors.connected(queued_ctx.db) as app, app.open():
-        assert executors.take_new(queued_ctx) == BACKLOG
+    queued.use_context(queued_ctx)
+    with queued.connected(queued_ctx.db) as app, app.open():
+        assert queued.take_new(queued_ctx) == BACKLOG
     procs = [start(env, "worker") for _ in range(workers)]
     try:
         wait_until(queued_ctx.db, BACKLOG)

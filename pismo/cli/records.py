@@ -124,9 +124,9 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     schema.upgrade(url)
     print(f"database at revision {schema.current_revision(url)}")
     if db.normalise_url(url).get_backend_name() == "postgresql":
-        from pismo.running import queued as executors
+        from pismo.running import queued
 
-        executors.apply_schema(url)
+        queued.apply_schema(url)
         print("Procrastinate's job tables are in place")
     return ExitCode.ok
 
