@@ -65,6 +65,7 @@ def test_the_wheel_installs_pismo_and_the_four_libraries_only(wheel: Path) -> No
         "pismo/templates/report.html",
         "pismo/samples/scans/01-claim.png",
         "intake/data/grounds.toml",
+        "intake/data/classifier.json",
         "letters/data/statutes.toml",
         "store/migrations/versions/0001_initial_schema.py",
     ):
