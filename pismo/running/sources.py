@@ -87,7 +87,9 @@ class Mailbox:
         return self.intake.run_pass(lambda source, o: report(f"{source}\t{o.describe()}"))
 
     def take_queued(self, ctx: Context, defer: Defer) -> int:
-        return self.intake.run_pass(lambda source, o: None)
+        taken: list[object] = []
+        self.intake.run_pass(lambda source, outcome: taken.append(outcome))
+        return len(taken)
 
     def wait(self, timeout: float, stop: threading.Event) -> None:
         self.intake.wait_for_mail(timeout, stop)  # IMAP IDLE: back as soon as mail comes
