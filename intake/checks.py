@@ -85,26 +85,15 @@ def check(fields: Fields, *, channel: str, kind: str, attachment_count: int = 0)
         wants_paper_reply=fields.wants_paper_reply,
     )
     defects: list[Finding] = []
-    if missing["no-postal-address"] and fields.address_seen:
-        # LAW.md: the ground only when nothing address-like is there; an address pismo
-        # could not read is for a person to check, never a refusal.
-        missing["no-postal-address"] = None
-        defects.append(
-            Finding(
-                "address-unrecognised",
-                "59-FZ Art. 7 p.1",
-                f"адрес не распознан: «{fields.address_seen}»",
-            )
-        )
-    if missing["no-surname"] and fields.surname_seen:
-        missing["no-surname"] = None  # the same rule as for the address: a person looks
-        defects.append(
-            Finding(
-                "surname-unrecognised",
-                "59-FZ Art. 7 p.1",
-                f"фамилия не распознана: «{fields.surname_seen}»",
-            )
-        )
+    # LAW.md: these grounds only when nothing of the kind is there; what pismo could not
+    # read is for a person to check, never a refusal.
+    for code, defect, what, seen in (
+        ("no-postal-address", "address-unrecognised", "адрес не распознан", fields.address_seen),
+        ("no-surname", "surname-unrecognised", "фамилия не распознана", fields.surname_seen),
+    ):
+        if missing[code] and seen:
+            missing[code] = None
+            defects.append(Finding(defect, "59-FZ Art. 7 p.1", f"{what}: «{seen}»"))
     grounds = [ground(code, why) for code, why in missing.items() if why is not None]
     if channel == "post" and fields.signed is None:
         defects.append(Finding("unsigned", "59-FZ Art. 7 p.1", "no signature line found"))
