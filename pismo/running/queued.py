@@ -1,10 +1,9 @@
-"""How the stages are chained: inline in one process, or queued on Procrastinate.
+"""The stages queued on Procrastinate: ``pismo worker`` on any number of machines.
 
-*Inline* is the embedded default (SQLite, ``pismo run``): after each stage
-the next one is called directly (``pismo.running.chain``).
-
-*Queued* spreads the work over ``pismo worker`` processes on any number of
-machines sharing one PostgreSQL database.  Each stage is a Procrastinate
+(*Inline*, the embedded default, calls each stage after the last in one
+process: ``pismo.running.inline``.)  *Queued* spreads the work over
+``pismo worker`` processes on any number of machines sharing one PostgreSQL
+database.  Each stage is a Procrastinate
 task that takes an id and defers the next stage as a job:
 
     poll (periodic) ─▶ read ─▶ register ─▶ draft
