@@ -324,22 +324,38 @@ class EarlierAppeal:
 
 REPEAT_SHARE = 0.6  # of the earlier letter's words the new one repeats, at least
 NEW_SHARE = 0.25  # of the new letter's words the earlier one lacked, at most
+SAID_AGAIN_SHARE = 0.15  # the share that is enough when the letter says it writes again
 
 
 def repeat(
-    sender: Sender, category: str, words: frozenset[str], earlier: Sequence[EarlierAppeal]
+    sender: Sender,
+    category: str,
+    words: frozenset[str],
+    earlier: Sequence[EarlierAppeal],
+    text: str = "",
 ) -> str | None:
     """The earlier appeal, answered on the merits, from the same sender, on the same
-    question, that this letter repeats without new arguments."""
+    question, that this letter repeats without new arguments: most of its words again,
+    or a letter that says it writes again («повторно», «я уже писал») and brings
+    nothing new («новые документы», «прилагаю»)."""
+    lowered = text.lower()
+    said_again = next(
+        (m.group() for p in _patterns("repeat", "again") if (m := p.search(lowered))), None
+    )
+    if said_again and any(p.search(lowered) for p in _patterns("repeat", "new_arguments")):
+        said_again = None
     for old in sorted(earlier, key=lambda e: e.registered, reverse=True):
         how = sender.same_as(old.sender)
         if not (how and old.answered and old.category == category and old.words and words):
             continue
         repeated = len(words & old.words) / len(old.words)
         new = len(words - old.words) / len(words)
-        if repeated >= REPEAT_SHARE and new <= NEW_SHARE:
+        if (repeated >= REPEAT_SHARE and new <= NEW_SHARE) or (
+            said_again and repeated >= SAID_AGAIN_SHARE
+        ):
+            because = f"«{said_again}», " if said_again else ""
             return (
                 f"same {how} as {old.reg_number} of {old.registered:%d.%m.%Y}, answered on the "
-                f"merits; {repeated:.0%} of its words repeated, {new:.0%} new"
+                f"merits; {because}{repeated:.0%} of its words repeated, {new:.0%} new"
             )
     return None

@@ -99,7 +99,7 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
         "court-decision": g.court_decision(letter.text),
         "abusive": g.abusive(letter.text),
         "no-essence": g.no_essence(letter.text, fields, letter.attachment_count),
-        "repeat": g.repeat(sender, classification.category, words, earlier),
+        "repeat": g.repeat(sender, classification.category, words, earlier, letter.text),
         "claim-late": g.claim_late(
             letter.text,
             kind=classification.kind,

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from intake.reading import Letter, LetterReading, read_letter
-from tests.reading.labelled import default_rules
+from tests.reading.labelled import default_rules, earlier_appeal
 
 SENT = dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -173,3 +173,32 @@ def test_the_reply_address_given_inside_a_sentence_wins() -> None:
         "10.11.2026 подпись Зуев"
     )
     assert reading.fields.postal_address == "171611, дер. Ивановка, Кашинский р-н, Тверская обл."
+
+
+FIRST_LETTER = (
+    "Здравствуйте. 30 сентября с моего счёта списали 500 руб. за подписку «Антивирус», "
+    "которую я не подключал. Прошу вернуть деньги.\nБондаренко Геннадий Петрович"
+)
+
+
+@pytest.mark.parametrize(
+    ("again", "is_repeat"),
+    [
+        (
+            "Я уже писал вам про 500 руб. за «Антивирус». Ваш ответ не устроил, верните деньги.",
+            True,
+        ),
+        ("Повторно пишу про «Антивирус»: прилагаю новые документы, выписку из банка.", False),
+    ],
+)
+def test_a_letter_that_says_it_writes_again(again: str, is_repeat: bool) -> None:
+    first = email(FIRST_LETTER, sender="bondarenko@mail.example")
+    letter = Letter(
+        text=f"{again}\nБондаренко Геннадий Петрович",
+        channel="email",
+        sender_email="bondarenko@mail.example",
+        sent_at=SENT,
+    )
+    earlier = [earlier_appeal("ВХ-2026-000001", first, answered=True)]
+    reading = read_letter(letter, default_rules(), earlier)
+    assert ("repeat" in reading.findings.codes) is is_repeat
