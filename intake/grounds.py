@@ -117,7 +117,11 @@ def abusive(text: str) -> str | None:
     sentence names no lawful remedy («вы пожалеете» is no threat beside «подам в суд»)."""
     lexicon = _lexicon()
     lowered = text.lower()
-    found = [m.group() for m in _TOKEN.finditer(lowered) if lemmas(m.group()) & lexicon.words]
+    found = [
+        m.group()
+        for m in _TOKEN.finditer(lowered)
+        if lemmas(m.group()) & lexicon.words and not _a_surname(text[m.start() : m.end()])
+    ]
     found += [_word_at(lowered, m.start()) for m in lexicon.obscene.finditer(lowered)]
     found += [m.group() for m in lexicon.masked.finditer(lowered)]
     for _, sentence in sentences(text):
@@ -126,6 +130,11 @@ def abusive(text: str) -> str | None:
             if (m := threat.search(said)) and not any(p.search(said) for p in lexicon.lawful):
                 found.append(m.group())
     return ", ".join(dict.fromkeys(found)) if found else None
+
+
+def _a_surname(written: str) -> bool:
+    """«КОЗЛОВ», «Козлова» signing a letter are names, not the insult «козёл»."""
+    return written[:1].isupper() and any("Surn" in p.tag for p in morph().parse(written)[:3])
 
 
 def _word_at(text: str, start: int) -> str:

@@ -202,3 +202,8 @@ def test_a_letter_that_says_it_writes_again(again: str, is_repeat: bool) -> None
     earlier = [earlier_appeal("ВХ-2026-000001", first, answered=True)]
     reading = read_letter(letter, default_rules(), earlier)
     assert ("repeat" in reading.findings.codes) is is_repeat
+
+
+def test_a_surname_that_looks_like_an_insult_is_a_name() -> None:
+    reading = email("ВЕРНИТЕ ДЕНЬГИ ЗА ПОДПИСКУ, Я ЕЁ НЕ ПОДКЛЮЧАЛ\nКОЗЛОВ")
+    assert "abusive" not in reading.findings.codes
