@@ -15,7 +15,6 @@ from pathlib import Path
 from intake.model import features, models, own_text
 
 DATA = Path(__file__).parent / "data" / "classify.toml"
-KINDS = ("claim", "complaint", "statement", "proposal")
 _HEADINGS = {"претензия": "claim", "жалоба": "complaint", "заявление": "statement",
              "предложение": "proposal"}  # fmt: skip
 
@@ -80,7 +79,8 @@ def letter_features(text: str, subject: str = "") -> set[str]:
     features of their own, the vocabulary's verdicts: which kinds and categories its
     words point to, and the heading's kind."""
     found = features(text, subject)
-    words = _words_of(own_text(f"{subject}\n{text}"))
+    own = own_text(f"{subject}\n{text}")
+    words = _words_of(own)
     for section in ("kind", "category"):
         for label, hit in words[section].items():
             hits = len(hit)
@@ -88,7 +88,7 @@ def letter_features(text: str, subject: str = "") -> set[str]:
                 found.add(f"словарь:{section}:{label}")
             if hits >= 3:
                 found.add(f"словарь:{section}:{label}:много")
-    if (heading := _heading_kind(own_text(f"{subject}\n{text}"))) is not None:
+    if (heading := _heading_kind(own)) is not None:
         found.add(f"заголовок-вид:{heading[0]}")
     return found
 

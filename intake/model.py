@@ -3,8 +3,8 @@
 The weights are data (``data/classifier.json``), trained by
 ``scripts/train_classifier.py`` on the ``tune`` part of the labelled set
 (scikit-learn's logistic regression); reading a letter needs no scikit-learn,
-only a sum of weights.  The features are the letter's own words, not the
-quoted replies or the signature below it: lemmas (pymorphy3's first normal
+only a sum of weights.  The features are the letter's own words, what stands
+above the first quoted or forwarded part: lemmas (pymorphy3's first normal
 form), pairs of neighbouring lemmas, and the heading word the writer chose.
 """
 
