@@ -29,6 +29,7 @@ the command with the exit code below and a message that says what to do.
 from __future__ import annotations
 
 import enum
+import errno
 
 
 class ExitCode(enum.IntEnum):
@@ -122,3 +123,19 @@ class AuthError(PismoError):
 
 class LockedOut(AuthError):
     """Too many failed logins of this name lately; the password is not even checked."""
+
+
+def describe(exc: BaseException) -> str:
+    """An unexpected exception as a reason a person reads: its type and its message."""
+    message = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+_PASSING_ERRNOS = frozenset({errno.ENOSPC, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure that says nothing about the item: the same bytes may go through later."""
+    if isinstance(exc, MemoryError | TimeoutError | ConnectionError):
+        return True
+    return isinstance(exc, OSError) and exc.errno in _PASSING_ERRNOS

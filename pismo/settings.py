@@ -91,9 +91,14 @@ class Limits(BaseModel):
         50_000_000, gt=0, description="Largest inbound file or message, in bytes."
     )
     max_image_pixels: int = Field(
-        200_000_000, gt=0, description="Largest decoded image or page, in pixels."
+        100_000_000, gt=0, description="Largest decoded image or page, in pixels."
     )
-    max_pages: int = Field(100, gt=0, description="Most pages read from one scanned document.")
+    max_pages: int = Field(
+        50, gt=0, description="Most pages read from one item: a scan, or all of an e-mail's."
+    )
+    max_item_pixels: int = Field(
+        500_000_000, gt=0, description="Most pixels decoded for one item, over all its pages."
+    )
     max_attachment_bytes: int = Field(
         25_000_000, gt=0, description="Largest single mail attachment, decoded, in bytes."
     )

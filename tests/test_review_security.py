@@ -4,6 +4,7 @@ expired session; and shows a citizen's letter as text, never as markup."""
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from store.db import transaction
 from store.models import Draft, Event
 from store.users import WebSession
 from tests.helpers import PASSWORD, appeal, logged_in, make_user, open_draft
+from tests.letters import with_attachments
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -154,3 +156,17 @@ def test_html_in_a_letter_is_shown_escaped(ctx: Context) -> None:
     assert "&lt;script&gt;alert(" in page.text
     assert "script-src" not in page.headers["content-security-policy"]  # default-src 'self'
     assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_attachment_with_a_cyrillic_name_downloads(ctx: Context) -> None:
+    make_user(ctx, "anna", "approver")
+    letter = with_attachments(3, ("Договор №1.txt", "text/plain", b"copy"))
+    appeal_id = appeal(ctx, 3, data=letter)
+    client, _ = logged_in(ctx, "anna")
+    [link] = re.findall(r'href="(/attachments/\d+)"', client.get(f"/appeals/{appeal_id}").text)
+    download = client.get(link)
+    assert download.status_code == 200 and download.content == b"copy"
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"filename*=UTF-8''{quote('Договор №1.txt')}" in disposition
