@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from letters.cells import cell
 from letters.drafting import russian_date
 from letters.pdf import LetterDoc
 from letters.render import Renderer
@@ -142,7 +143,7 @@ def to_csv(direction: Direction, rows: list[IncomingRow] | list[OutgoingRow]) ->
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADERS[direction])
-    writer.writerows(_cells(rows))
+    writer.writerows([[cell(value) for value in row] for row in _cells(rows)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
