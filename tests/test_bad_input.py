@@ -5,9 +5,13 @@ Every input under tests/regressions/ broke pismo once; its README says how.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+from email.message import EmailMessage
 from pathlib import Path
+
+import pytest
 
 from pismo.context import Context
 from pismo.stages.read import READ_ATTEMPTS, Transient, store_text
@@ -145,3 +149,54 @@ def test_a_passing_failure_is_tried_again_then_quarantined(ctx: Context, tmp_pat
         assert state is expected
     (record,) = exported(ctx)
     assert record["not_registered_reason"] == "quarantined: failed 3 times: MemoryError"
+
+
+def test_control_characters_in_headers_never_reach_a_reply(ctx: Context) -> None:
+    from pismo.actions import appeals as actions
+    from tests.helpers import appeal, make_user, open_draft, smtp_server, use_smtp
+
+    crlf = "=?utf-8?b?" + base64.b64encode("Жалоба\r\nBcc: victim@evil.example".encode()).decode()
+    data = appeal_eml(8).replace(b"Subject: ", f"Subject: {crlf}?=\nX-Old: ".encode(), 1)
+    data = data.replace(b"<test-8@pismo.example>", b"<id\x01-8@mail.example>")
+    approver = make_user(ctx, "anna", "approver")
+    appeal_id = appeal(ctx, 8, data=data)
+    with smtp_server() as (port, mailbox):
+        use_smtp(ctx, port)
+        sent = actions.approve_draft(ctx, open_draft(ctx, appeal_id).id, approver)
+    assert sent is not None and sent.outcome == "sent"
+    [message] = mailbox.messages
+    assert message["Subject"].startswith("Re: Жалоба Bcc: victim@evil.example [ВХ-")
+    assert message["Bcc"] is None and mailbox.envelopes[0][1] == ["user8@mail.example"]
+    assert message["In-Reply-To"] in (None, "<id-8@mail.example>")  # no control character
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject", "report"),
+    [
+        ("noreply@mail.example", "Undelivered Mail Returned to Sender", False),
+        ("postmaster@mail.example", "Delivery Status Notification (Failure)", False),
+        ("robot@mail.example", "Returned mail", True),
+    ],
+)
+def test_delivery_reports_are_not_appeals(
+    ctx: Context, tmp_path: Path, sender: str, subject: str, report: bool
+) -> None:
+    from tests.helpers import ingest
+
+    msg = EmailMessage()
+    msg["From"], msg["Subject"] = sender, subject
+    msg["Message-ID"] = f"<dsn-{abs(hash(sender))}@mail.example>"
+    msg.set_content("This is the mail system. Your message could not be delivered:\n" + "x" * 80)
+    data = bytes(msg)
+    if report:  # a delivery-status part, as RFC 3464 has it, but without multipart/report
+        data = (
+            data.replace(
+                b"Content-Type: text/plain", b'Content-Type: multipart/mixed; boundary="b"'
+            ).replace(b"\n\nThis is", b"\n\n--b\nContent-Type: text/plain\n\nThis is")
+            + b"--b\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n\n--b--\n"
+        )
+    path = tmp_path / "dsn.eml"
+    path.write_bytes(data)
+    assert ingest(ctx, path) is ItemState.not_registered
+    (record,) = exported(ctx)
+    assert record["not_registered_reason"] == "bounce"
