@@ -317,6 +317,17 @@ class ReviewSettings(BaseModel):
     lockout_minutes: int = Field(
         15, gt=0, description="The window of login_attempts, and how long a lock lasts."
     )
+    address_attempts: int = Field(
+        20,
+        gt=0,
+        description="Failed logins from one client address in lockout_minutes, over all "
+        "names, before that address is refused for the rest of that time.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies in front of the app: behind them the "
+        "client address is taken from X-Forwarded-For.",
+    )
 
 
 class Settings(BaseSettings):

@@ -73,6 +73,8 @@ def login(
                 password,
                 attempts=settings.review.login_attempts,
                 minutes=settings.review.lockout_minutes,
+                address=client_address(request, settings.review.trusted_proxies),
+                address_attempts=settings.review.address_attempts,
             )
             token = open_session(s, user, settings.review.session_minutes) if user else None
     except LockedOut:
@@ -231,6 +233,19 @@ def attachment(attachment_id: int, staff: Viewer, app: App) -> Response:
         media_type="application/octet-stream",
         headers={"Content-Disposition": download_as(name)},
     )
+
+
+def client_address(request: Request, trusted_proxies: list[str]) -> str:
+    """The address the request came from; behind a trusted proxy, the nearest address
+    in X-Forwarded-For that is not one of the proxies (the rest could be forged)."""
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+    for hop in reversed(hops):
+        if hop and hop not in trusted_proxies:
+            return hop
+    return peer
 
 
 def download_as(name: str) -> str:
