@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from pismo.errors import ConfigError, InputError, TooLarge, UnsupportedFile
+from pismo.errors import ConfigError, InputError, TooLarge, UnsupportedFile, masked_url
 from pismo.states import Channel
 
 MAIL_SUFFIXES = frozenset({".eml", ".msg", ".mbox-part"})
@@ -211,4 +211,4 @@ def maildir_path(mail_url: str) -> Path | None:
         return Path(unquote(url.netloc + url.path))
     if url.scheme in ("imap", "imaps"):
         return None
-    raise ConfigError(f"mail_url {mail_url!r}: use imap://, imaps:// or maildir://")
+    raise ConfigError(f"mail_url {masked_url(mail_url)!r}: use imap://, imaps:// or maildir://")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import enum
 import errno
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 
 class ExitCode(enum.IntEnum):
@@ -139,3 +140,21 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, MemoryError | TimeoutError | ConnectionError):
         return True
     return isinstance(exc, OSError) and exc.errno in _PASSING_ERRNOS
+
+
+_SECRET_PARAMS = frozenset({"password", "pass", "passwd", "pwd", "secret", "token", "access_token"})
+
+
+def masked_url(url: str) -> str:
+    """A URL safe to print in a message: its password, and any secret in its query, as ***."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user, colon, _password = userinfo.partition(":")
+        netloc = f"{user}{':***' if colon else ''}@{host}"
+    query = "&".join(
+        f"{key}=***" if key.lower() in _SECRET_PARAMS else f"{key}={value}"
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

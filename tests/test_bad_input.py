@@ -200,3 +200,53 @@ def test_delivery_reports_are_not_appeals(
     assert ingest(ctx, path) is ItemState.not_registered
     (record,) = exported(ctx)
     assert record["not_registered_reason"] == "bounce"
+
+
+def test_secrets_are_masked_wherever_a_url_is_printed(env: dict[str, str]) -> None:
+    from pismo.errors import masked_url
+
+    url = "postgresql://pismo:hunter2@db.example/pismo?sslmode=require&password=hunter3"
+    assert masked_url(url) == "postgresql://pismo:***@db.example/pismo?sslmode=require&password=***"
+    shown = pismo(
+        {
+            **env,
+            "PISMO_DB_URL": url,
+            "PISMO_MAIL_URL": "imaps://a:hunter4@mail.example/INBOX",
+            "PISMO_SMTP__PASSWORD": "hunter5",
+        },
+        "settings",
+    ).stdout
+    assert "db.example" in shown and not any(f"hunter{n}" in shown for n in range(2, 6))
+    broken = pismo({**env, "PISMO_DB_URL": "nosuch://u:hunter6@x"}, "list", check=False)
+    assert broken.returncode != 0 and "hunter6" not in broken.stderr
+
+
+def test_what_pismo_writes_is_its_own_and_its_logs_name_nobody(env: dict[str, str]) -> None:
+    """A whole run over the samples, logging at -v: no name, phone, e-mail, account or
+    address of the samples in its output, no attachment name; every file owner-only."""
+    scans, mail = folders(env)
+    for path in (SAMPLES / "mail").glob("*.eml"):
+        (mail / path.name).write_bytes(path.read_bytes())
+    for path in (SAMPLES / "scans").glob("*"):
+        (scans / path.name).write_bytes(path.read_bytes())
+    attached = with_attachments(9, ("Паспорт 4510 123456.pdf", "application/pdf", b"%PDF-1."))
+    (mail / "passport.eml").write_bytes(attached)
+    result = pismo({**env, "PISMO_SETTLE_SECONDS": "0"}, "-v", "run", "--once")
+    logged = result.stderr + "\n".join(
+        line.split("\t", 1)[1] for line in result.stdout.splitlines()
+    )
+    assert "quarantined" in logged or "registered" in logged
+    private = {"4510 123456"}
+    for sample in json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8")):
+        person = sample["applicant"]
+        private |= {str(v) for k, v in person.items() if v and k != "postcode"}
+        private |= {str(sample[k]) for k in ("account", "contract") if sample.get(k)}
+    assert [p for p in private if p in logged] == []
+    data = Path(env["PISMO_DATA_DIR"])
+    made = [p for p in data.rglob("*") if p.stat().st_uid == os.getuid()]
+    loose = [
+        p
+        for p in made
+        if p.stat().st_mode & 0o077 and not p.is_relative_to(scans) and not p.is_relative_to(mail)
+    ]
+    assert (data / "pismo.db").exists() and loose == []

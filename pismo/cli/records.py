@@ -18,7 +18,7 @@ from pismo import ops
 from pismo import settings as settings_module
 from pismo.actions.transcription import transcribe
 from pismo.cli.common import command, context
-from pismo.errors import ExitCode, NotFound
+from pismo.errors import ExitCode, NotFound, masked_url
 from store import db, schema
 from store.export import export_items, item_record
 from store.models import Appeal
@@ -158,8 +158,11 @@ def cmd_settings(args: argparse.Namespace) -> int:
         if isinstance(value, dict):
             print(f"[{name}] {help_text}")
         else:
-            secret = name in ("db_url", "mail_url") and "@" in str(value)
-            shown = "***" if secret or (name == "smtp.password" and value) else value
+            shown = value
+            if isinstance(value, str) and "://" in value:
+                shown = masked_url(value)
+            elif value and name.rpartition(".")[2] in ("password", "secret", "token"):
+                shown = "***"
             print(f"  {name} = {json.dumps(shown, ensure_ascii=False)}\n      {help_text}")
     return ExitCode.ok
 

@@ -60,4 +60,5 @@ def quarantine(ctx: Context, item_id: int, reason: str) -> None:
         item.state = ItemState.quarantined
         item.not_registered_reason = f"quarantined: {reason}"
         audit(s, "quarantined", item_id=item_id, reason=reason)
-    log.warning("item %s quarantined: %s", item_id, reason)
+    # The reason may name a file («Паспорт Смирновой.pdf»): it stays in the store.
+    log.warning("item %s quarantined; `pismo export` gives the reason", item_id)
