@@ -29,8 +29,8 @@ from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from ocr.latin import reread_latin
 from ocr.orientation import reads_well, recognise_upright
-from ocr.tesseract import Model, PageLayout, PageText, recognise
-from pismo.errors import InputError, OcrError, TooLarge, UnsupportedFile
+from ocr.tesseract import Model, PageLayout, PageText, recognise, time_limit
+from pismo.errors import InputError, OcrError, PageTimeout, TooLarge, UnsupportedFile
 
 # A page with fewer letters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 40
@@ -44,6 +44,7 @@ class OcrOptions:
     max_pages: int = 50
     max_item_pixels: int = 500_000_000
     layout: PageLayout = "letter"
+    page_seconds: float | None = 15.0
 
     @property
     def model(self) -> Model:
@@ -181,7 +182,16 @@ def read_page(data: bytes, index: int, options: OcrOptions, path: str | None = N
     decoding it here as well cost a tenth of Tesseract's own time per page
     (bench/ocr.py).  It is decoded only if the page needs a second look or
     has an address to re-read, or if Tesseract cannot read the file (then
-    decoding says why)."""
+    decoding says why).  A page that takes longer than ``options.page_seconds``
+    comes back empty and ``timed_out``: a person reads it."""
+    with time_limit(options.page_seconds):
+        try:
+            return _read_page(data, index, options, path)
+        except PageTimeout:
+            return PageText(text="", mean_confidence=0.0, words=(), timed_out=True)
+
+
+def _read_page(data: bytes, index: int, options: OcrOptions, path: str | None) -> PageText:
     first = None
     if path is not None and _whole_single_image(data):
         with contextlib.suppress(OcrError):

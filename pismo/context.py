@@ -50,6 +50,7 @@ class Context:
             max_pages=s.limits.max_pages,
             max_item_pixels=s.limits.max_item_pixels,
             layout=s.ocr.layout,
+            page_seconds=s.ocr.page_seconds,
         )
 
     @functools.cached_property

@@ -11,6 +11,8 @@ The tree::
     │   ├── UnsupportedFile      a file type pismo does not read
     │   ├── TooLarge             over a size or pixel limit from settings
     │   └── OcrError             Tesseract failed on a page
+    │       └── PageTimeout      a page took longer than ocr.page_seconds (caught in
+    │                            ocr: the page goes to a person instead)
     ├── RenderError              a letter could not be rendered to PDF
     ├── Conflict                 the item is not in a state the command applies to
     │   └── DraftStateError      a draft cannot be edited or approved in its state
@@ -83,6 +85,10 @@ class TooLarge(InputError):
 
 
 class OcrError(InputError):
+    pass
+
+
+class PageTimeout(OcrError):
     pass
 
 

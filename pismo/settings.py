@@ -84,6 +84,9 @@ class OcrSettings(BaseModel):
         description="A page whose mean word confidence is below this goes to a person.",
     )
     workers: int = Field(0, ge=0, description="OCR worker processes; 0 means one per CPU core.")
+    page_seconds: float = Field(
+        15.0, gt=0, description="Longest a page may take; a slower one goes to a person."
+    )
 
 
 class Limits(BaseModel):

@@ -250,3 +250,22 @@ def test_what_pismo_writes_is_its_own_and_its_logs_name_nobody(env: dict[str, st
         if p.stat().st_mode & 0o077 and not p.is_relative_to(scans) and not p.is_relative_to(mail)
     ]
     assert (data / "pismo.db").exists() and loose == []
+
+
+def test_a_page_over_its_time_limit_goes_to_a_person(ctx: Context, tmp_path: Path) -> None:
+    import time
+
+    from ocr.document import OcrOptions, read_document
+    from tests.helpers import ingest
+
+    scan = (SAMPLES / "scans" / "01-claim.png").read_bytes()
+    started = time.monotonic()
+    (page,) = read_document(scan, OcrOptions(page_seconds=0.3)).pages
+    assert page.timed_out and page.text == "" and time.monotonic() - started < 2
+    ctx.settings.ocr.page_seconds = 0.3
+    ctx.__dict__.pop("ocr_options", None)
+    path = tmp_path / "slow.png"
+    path.write_bytes(scan)
+    assert ingest(ctx, path) is ItemState.needs_transcription
+    with transaction(ctx.db) as s:
+        assert s.query(InboundItem).one().ocr["timed_out_pages"] == [1]  # type: ignore[index]

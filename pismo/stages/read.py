@@ -221,4 +221,5 @@ def _ocr_summary(ctx: Context, ocr: DocumentText | None) -> dict[str, object] | 
         "page_confidences": [p.mean_confidence for p in ocr.pages],
         "from_text_layer": ocr.from_text_layer,
         "low_confidence_pages": ocr.low_confidence_pages(min_confidence),
+        "timed_out_pages": [n for n, p in enumerate(ocr.pages, 1) if p.timed_out],
     }
