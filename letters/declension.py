@@ -16,6 +16,7 @@ import re
 
 import pymorphy3
 
+from intake.names import morph  # the one analyzer, shared with reading
 from letters.name_rules import Kind, rule_dative, rule_gender
 
 _TAGS: dict[Kind, str] = {"lastname": "Surn", "firstname": "Name", "middlename": "Patr"}
@@ -34,16 +35,11 @@ _STRESSED_IA = frozenset({"алия", "альфия", "галия", "гульф�
 _INDECLINABLE_SURNAME = re.compile(r"(?:ых|(?<!р)их)$", re.IGNORECASE)
 
 
-@functools.cache
-def _morph() -> pymorphy3.MorphAnalyzer:
-    return pymorphy3.MorphAnalyzer()
-
-
 @functools.lru_cache(maxsize=4096)
 def _parses(word: str) -> tuple[pymorphy3.analyzer.Parse, ...]:
     """The dictionary's parses of ``word`` (it guesses at unknown words; those are
     dropped): a name is looked up for its gender and again for its dative."""
-    return tuple(p for p in _morph().parse(word) if p.is_known)
+    return tuple(p for p in morph().parse(word) if p.is_known)
 
 
 def _dictionary_dative(word: str, kind: Kind, gender: str) -> str | None:
