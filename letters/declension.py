@@ -22,8 +22,9 @@ from letters.name_rules import Kind, rule_dative, rule_gender
 _TAGS: dict[Kind, str] = {"lastname": "Surn", "firstname": "Name", "middlename": "Patr"}
 GENDERS = ("masc", "femn")
 
-# Parts of a hyphenated surname that stay as written unless they are themselves a
-# Russian-form surname: «Бонч-Бруевичу», «Грум-Гржимайло», but «Салтыкову-Щедрину».
+# Parts of a hyphenated surname before the last stay as written unless they are a
+# surname themselves, known or of Russian form: «Бонч-Бруевичу», «Грум-Гржимайло», but
+# «Салтыкову-Щедрину», «Немировичу-Данченко».
 _DECLINING_FIRST_PART = re.compile(
     r"(?:[оеё]в|[иы]н|ск(?:ий|ой)|цк(?:ий|ой)|[оеё]ва|[иы]на|ская|цкая)$", re.IGNORECASE
 )
@@ -80,8 +81,10 @@ def _word_dative(word: str, kind: Kind, gender: str, first_word: bool) -> str:
 
 
 def _part_dative(part: str, kind: Kind, gender: str, first_word: bool, last: bool) -> str:
-    if kind == "lastname" and not last and not _DECLINING_FIRST_PART.search(part):
-        return part.lower()
+    if kind == "lastname" and not last:
+        known = _known_dative(part, kind, gender)  # Немирович-Данченко → Немировичу-
+        if known or not _DECLINING_FIRST_PART.search(part):
+            return known or part.lower()
     return _word_dative(part, kind, gender, first_word)
 
 
@@ -192,13 +195,18 @@ def dative(
     return " ".join(p for p in parts if p)
 
 
+def _initial(word: str) -> bool:
+    return len(word.strip().rstrip(".")) <= 1
+
+
 def salutation(
     surname: str | None, name: str | None, patronymic: str | None, gender: str | None
 ) -> str:
-    """«Уважаемая Анна Петровна!»; without name and patronymic, by surname or neutral."""
+    """«Уважаемая Анна Петровна!»; without name and patronymic (initials are not
+    enough), by surname; «Здравствуйте!» when the gender cannot be told."""
     g = _gender(gender, surname, name, patronymic)
     word = {"femn": "Уважаемая", "masc": "Уважаемый"}.get(g or "")
-    if name and patronymic and word:
+    if name and patronymic and word and not _initial(name) and not _initial(patronymic):
         return f"{word} {name} {patronymic}!"
     if surname and word:
         title = "госпожа" if g == "femn" else "господин"

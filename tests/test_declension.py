@@ -175,6 +175,8 @@ def test_popular_first_names_all_right(gender: str) -> None:
         ("Сидорова-Петрова", "femn", "Сидоровой-Петровой"),
         ("Тер-Петрова", "femn", "Тер-Петровой"),
         ("Грум-Гржимайло", "masc", "Грум-Гржимайло"),
+        ("Немирович-Данченко", "masc", "Немировичу-Данченко"),
+        ("Немирович-Данченко", "femn", "Немирович-Данченко"),
     ],
 )
 def test_hard_surnames(surname: str, gender: str, expected: str) -> None:
@@ -218,3 +220,5 @@ def test_salutation_with_the_gender_inferred() -> None:
     assert salutation("Кузнецова", None, None, None) == "Уважаемая госпожа Кузнецова!"
     assert salutation("Шевчук", "Саша", None, None) == "Здравствуйте!"
     assert salutation("Шевчук", "Саша", None, "femn") == "Уважаемая госпожа Шевчук!"
+    assert salutation("Петров", "А.", "П.", None) == "Уважаемый господин Петров!"
+    assert dative("Петров", "А.", "П.", None) == "Петрову А. П."
