@@ -78,6 +78,16 @@ def no_break(text: str) -> markupsafe.Markup:
     return markupsafe.Markup(_NO_BREAK.sub(lambda m: f'<span class="nw">{m[0]}</span>', escaped))
 
 
+# «д. 6», «кв. 1», «И. И. Иванов»: an abbreviation or an initial stays with what follows.
+_BOUND_SPACE = re.compile(
+    r"(?<!\w)(г|ул|д|кв|корп|стр|пр|просп|наб|пер|обл|пл|ш|б-р|оф|пом|[А-ЯЁ])\.\s+"
+)
+
+
+def bound(text: str | None) -> str:
+    return _BOUND_SPACE.sub(lambda m: f"{m[1]}.\u00a0", text or "")
+
+
 WEASYPRINT_LOCK = threading.Lock()
 
 
@@ -99,6 +109,7 @@ class Renderer:
     def __init__(self, override_dir: Path | None = None, variant: str | None = PDFA) -> None:
         self.env = template_environment(*filter(None, [override_dir]), TEMPLATES)
         self.env.filters["nobreak"] = no_break
+        self.env.filters["bound"] = bound
         self.variant = variant
 
     @functools.cached_property
