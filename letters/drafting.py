@@ -27,6 +27,7 @@ from letters.wording import (
     OUTCOMES,
     REFUSALS,
     SECRET,
+    Noun,
     noun_of,
 )
 from pismo.errors import Forbidden
@@ -153,11 +154,12 @@ def _appeal_date(appeal: Appeal, tz: ZoneInfo) -> str:
     return russian_date(appeal.letter_date or appeal.received_at, tz)
 
 
-def _their_ref(appeal: Appeal, tz: ZoneInfo) -> str:
+def _their_ref(appeal: Appeal, tz: ZoneInfo, noun: Noun) -> str:
     """«На № … от …»: our number and date, with the sender's own date if the letter bears one."""
     ours = f"{appeal.reg_number} от {russian_date(appeal.registered_at, tz)}"
     if appeal.letter_date:
-        return f"{ours} (на обращение от {russian_date(appeal.letter_date, tz)})"
+        what = noun.yours_acc.split(" ", 1)[1]  # «на претензию», «на обращение»
+        return f"{ours} (на {what} от {russian_date(appeal.letter_date, tz)})"
     return ours
 
 
@@ -241,7 +243,7 @@ def letter_context(
         "ground": plan.ground,
         "letter_date": today.strftime("%d.%m.%Y"),
         "out_number": out_number if kind.numbered else None,
-        "their_ref": _their_ref(appeal, tz),
+        "their_ref": _their_ref(appeal, tz, noun),
         "addressee_dative": dative(*args) or "Заявителю",
         "address_lines": address_lines,
         "salutation": salutation(*args),

@@ -73,8 +73,12 @@ def regulation_ablt(name: str) -> str:
 _NO_BREAK = re.compile(r"№\s?\d+(?:-[\dА-ЯA-Z]+)*|\d{2}\.\d{2}\.\d{4}")
 
 
+# A one-letter word («О связи», «в сети») never ends a line.
+_ONE_LETTER = re.compile(r"(?<![\w-])([А-ЯЁа-яё])\s+")
+
+
 def no_break(text: str) -> markupsafe.Markup:
-    escaped = str(markupsafe.escape(text))
+    escaped = _ONE_LETTER.sub("\\1\u00a0", str(markupsafe.escape(text)))
     return markupsafe.Markup(_NO_BREAK.sub(lambda m: f'<span class="nw">{m[0]}</span>', escaped))
 
 

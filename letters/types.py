@@ -35,9 +35,15 @@ class LetterType:
 
     def heading_for(self, appeal_kind: str, regime: str = "telecom") -> str:
         # 126-FZ's «претензия» is an operator's word; a public body answers an «обращение».
-        if self.type == "answer" and appeal_kind == "claim" and regime == "telecom":
-            return "О результатах рассмотрения претензии"
+        if appeal_kind == "claim" and regime == "telecom":
+            return _CLAIM_HEADINGS.get(self.type, self.heading)
         return self.heading
+
+
+_CLAIM_HEADINGS = {
+    "answer": "О результатах рассмотрения претензии",
+    "acknowledgment": "О регистрации претензии",
+}
 
 
 NO_ANSWER_HEADING = "О невозможности дать ответ по существу обращения"

@@ -130,7 +130,7 @@ def test_every_type_carries_the_requisites(rendered: list) -> None:  # type: ign
         else:
             assert "№ ИСХ-2026-000042" in text, where
         if kind.to_sender:
-            assert f"На {ours} (на обращение от 01.11.2026)" in text, where
+            assert re.search(rf"На {ours} \(на \w+ от 01\.11\.2026\)", text), where
             assert person.dative in text, where
             assert person.salutation in text, where
             assert "г. Тверь, ул. Советская" in text, where
