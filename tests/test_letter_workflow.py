@@ -126,6 +126,23 @@ def test_a_roaming_claim_has_sixty_days(ctx: Context, tmp_path: Path) -> None:
     assert "пунктом 8 статьи 55 Федерального закона" in text_of(ack.pdf_path)
 
 
+def test_a_repeat_notice_names_the_earlier_answers(ctx: Context, tmp_path: Path) -> None:
+    first = registered(ctx, tmp_path, 5)
+    inputs = LetterInputs(body="Начисления пересчитаны.", outcome="satisfied")
+    answer = create_draft(ctx, first, "answer", inputs=inputs, actor="petrova")
+    number = approve_draft(ctx, answer, actor="ivanov")
+    again = registered(ctx, tmp_path, 6)  # the same sender, the same question
+    (notice,) = drafts_of(ctx, again)
+    assert (notice.type, notice.ground) == ("notice", "repeat")
+    named = f"от {ctx.today():%d.%m.%Y} № {number}"
+    assert notice.inputs["earlier_answers"] == [named]
+    assert named in text_of(notice.pdf_path)
+    decided = LetterInputs(decision="от 24.11.2026 № 15")  # staff's version keeps them
+    second = create_draft(ctx, again, "notice", ground="repeat", inputs=decided, actor="petrova")
+    text = text_of(next(d for d in drafts_of(ctx, again) if d.id == second).pdf_path)
+    assert named in text and "Решением руководителя от 24.11.2026 № 15" in text
+
+
 def drafts_of(ctx: Context, appeal_id: int) -> list[Draft]:
     with db.transaction(ctx.db) as s:
         rows = s.scalars(sa.select(Draft).where(Draft.appeal_id == appeal_id)).all()

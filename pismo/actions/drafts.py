@@ -28,6 +28,7 @@ from pismo.context import Context
 from pismo.errors import DraftStateError, NotFound
 from pismo.settings import OrgProfile
 from pismo.stages.draft import draft_path
+from pismo.stages.history import earlier_answers
 from pismo.states import OPEN_DRAFTS, DraftStatus
 from store.db import transaction
 from store.models import Appeal, Draft
@@ -94,6 +95,8 @@ def create_draft(
     plan = _plan(type_, ground)
     with transaction(ctx.db) as s:
         appeal = _appeal(s, appeal_id)
+        if plan.ground == "repeat" and not inputs.earlier_answers:
+            inputs = replace(inputs, earlier_answers=earlier_answers(s, appeal))
         same = [d for d in appeal.drafts if d.type == plan.type]
         for old in same:
             if old.status == DraftStatus.draft:

@@ -58,6 +58,10 @@ def cmd_draft_new(ctx: Context, args: argparse.Namespace) -> int:
         outcome=args.outcome,
         amount=args.amount,
         forward_to=args.forward_to,
+        forward_address=args.forward_address,
+        pay_by=args.pay_by,
+        decision=args.decision,
+        answer_url=args.answer_url,
         extended_to=args.extend_to,
         reason=args.reason,
         attachments=tuple(args.attach or ()),
@@ -145,7 +149,11 @@ def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> No
     a.add_argument("--outcome", choices=sorted(OUTCOMES), help="answer: the decision")
     a.add_argument("--amount", help="answer: money to return, e.g. '300,00 руб.'")
     a.add_argument("--text-file", help="staff's own text (UTF-8; '-' for stdin)")
-    a.add_argument("--forward-to", help="forwarding: the competent body, in the dative case")
+    a.add_argument("--forward-to", help="forwarding, cover: the competent body's name")
+    a.add_argument("--forward-address", help="cover: the competent body's address")
+    a.add_argument("--pay-by", type=dt.date.fromisoformat, help="answer: money paid by YYYY-MM-DD")
+    a.add_argument("--decision", help="repeat: the head's decision, 'от 05.12.2026 № 15'")
+    a.add_argument("--answer-url", help="published-answer: the page with the answer")
     a.add_argument("--extend-to", type=dt.date.fromisoformat, help="extension: YYYY-MM-DD")
     a.add_argument("--reason", help="extension: why the term is extended")
     a.add_argument("--attach", action="append", help="an «Приложение:» line (repeatable)")
