@@ -106,8 +106,9 @@ def check(letters: list[tuple[LetterDoc, str]], folder: Path) -> list[str]:
             pages = len(pdf.pages)
         if pages > 1:
             multi += 1
-            last = PdfReader(io.BytesIO(data)).pages[-1].extract_text()
-            if f"{pages} из {pages}" not in last:
+            # GOST R 7.0.97-2016: the page's number alone, at the top (its own count).
+            last = PdfReader(io.BytesIO(data)).pages[-1].extract_text().split()
+            if str(pages) not in last:
                 problems.append(f"{n}: page number on its last page")
     if not multi:
         problems.append("no multi-page letter in the mix")
