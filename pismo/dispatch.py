@@ -46,7 +46,9 @@ from store.registration import audit
 
 log = logging.getLogger("pismo.dispatch")
 AUTOMATIC_LETTERS = frozenset({"acknowledgment"})
-FILE_ONLY = frozenset({"no-answer"})  # a record for the file: never sent to anyone
+# A record for the file is never sent; a cover letter goes to another body with the
+# appeal itself enclosed, which staff send (pismo knows only the sender's address).
+FILE_ONLY = frozenset({"no-answer", "cover"})
 _AUTOMATIC_ADDRESS = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?|auto-?reply)([+._-][^@]*)?@",
     re.IGNORECASE,
@@ -96,7 +98,8 @@ def build_email(settings: Settings, appeal: Appeal, draft: Draft, pdf: bytes) ->
     msg["To"] = appeal.applicant.email or ""
     subject = (appeal.items[0].meta.get("subject") if appeal.items else None) or ""
     heading = (
-        f"{letter_type(draft.type, draft.ground).heading_for(appeal.kind)} {appeal.reg_number}"
+        f"{letter_type(draft.type, draft.ground).heading_for(appeal.kind, appeal.regime)} "
+        f"{appeal.reg_number}"
     )
     msg["Subject"] = f"Re: {subject} [{appeal.reg_number}]" if subject else heading
     msg["Message-ID"] = draft.message_id

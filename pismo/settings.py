@@ -34,6 +34,11 @@ class OrgProfile(BaseModel):
     email: str = Field(
         "appeals@svyaz-region.example", description="E-mail address on the letterhead."
     )
+    website: str = Field(
+        "https://svyaz-region.example",
+        description="The organisation's official website; a letter on 59-FZ Art. 11 p.5.1 "
+        "names it when staff give no page of their own.",
+    )
     regime: Regime = Field(
         "telecom",
         description="Legal regime: 'public' (59-FZ, state and municipal bodies) or "

@@ -147,6 +147,10 @@ def test_the_claim_workflow(ctx: Context) -> None:
     actions.decide(ctx, appeal_id, "founded", "возврат 300 руб.", approver)
     with pytest.raises(Forbidden):
         actions.dispute(ctx, appeal_id, clerk)  # a second review happens once
+    with pytest.raises(Forbidden):  # 126-FZ Art. 55 gives a claim no extension
+        actions.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
+    with transaction(ctx.db) as s:  # an operator extends a complaint under its regulation
+        s.get_one(Appeal, appeal_id).kind = "complaint"
     notice_id = actions.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
     with pytest.raises(Forbidden):
         actions.extend(ctx, appeal_id, 10, "ещё", approver)

@@ -69,6 +69,8 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
             },
             # The model's word on kind and category, and which of them a person should check.
             "confidence": classification.confidence,
+            # 126-FZ Art. 55 p.8: the words that give a claim 60 days; the deadline uses it.
+            "long_distance": reading.long_distance,
             "uncertain": list(classification.uncertain),
             "reading": {
                 "addressee": fields.addressee,
@@ -116,6 +118,7 @@ def judged_values(
         received=received,
         registered=registered,
         grounds=j.grounds,
+        long_distance=bool(j.findings.get("long_distance")),
     )
     f = j.fields
     return {
