@@ -14,6 +14,7 @@ from typing import Any
 
 from intake.fields import Fields
 from intake.reading import Letter, read_letter
+from letters.declension import infer_gender
 from pismo.context import Context
 from pismo.stages.history import earlier_appeals
 from pismo.states import APPEAL_STATUS_OF, ItemState
@@ -131,6 +132,11 @@ def judged_values(
         "letter_date": f.letter_date,
         "signed": f.signed,
         "wants_paper_reply": f.wants_paper_reply,
-        "findings": {**j.findings, "gender": f.gender},
+        # The name and patronymic tell the gender best; the reader's own guess (from
+        # how the words agree) is kept for a surname alone.  Staff may correct it.
+        "findings": {
+            **j.findings,
+            "gender": infer_gender(f.surname, f.name, f.patronymic) or f.gender,
+        },
         **dataclasses.asdict(deadlines),
     }
