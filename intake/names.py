@@ -168,7 +168,7 @@ def _candidates(text: str) -> list[tuple[int, PersonName, str]]:
             surname_word = words[i + 2]
         if surname_word is not None and (
             surname_word.group().lower() in _NOT_SURNAMES
-            or _only_a_name(surname_word.group())  # two given names: no surname
+            or _only_a_name(surname_word.group(), case)  # two given names: no surname
         ):
             surname_word = None
         surname = None
@@ -213,9 +213,11 @@ def is_dative_surname(word: str) -> bool:
     return any("datv" in p.tag for p in _parse_with(word, "Surn"))
 
 
-def _only_a_name(word: str) -> bool:
-    """A given name that is no surname too («Анна», but not «Ильина»)."""
-    return bool(_parse_with(word, "Name")) and not _parse_with(word, "Surn")
+def _only_a_name(word: str, case: str | None = None) -> bool:
+    """A given name that is no surname too («Анна», but not «Ильина»); in ``case``,
+    when given: «Ламина» is a name only as the genitive of «Ламин»."""
+    names = [p for p in _parse_with(word, "Name") if case is None or case in p.tag]
+    return bool(names) and not _parse_with(word, "Surn")
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -274,8 +276,7 @@ def _surname_name_candidates(text: str) -> list[tuple[int, PersonName, str]]:
             continue
         for surname, name in ((first, second), (second, first)):
             names = [p for p in _parse_with(name.group(), "Name") if "nomn" in p.tag]
-            surnames = [p for p in _parse_with(surname.group(), "Surn") if "nomn" in p.tag]
-            if not names or not surnames or surname.group().lower() in _NOT_SURNAMES:
+            if not names or not _nominative_surname(surname.group()):
                 continue
             following = words[i + 2].group() if i + 2 < len(words) else ""
             if following and _parse_with(following, "Patr"):
@@ -291,6 +292,17 @@ def _surname_name_candidates(text: str) -> list[tuple[int, PersonName, str]]:
             found.append((first.start(), person, "nomn"))
             break
     return found
+
+
+def _nominative_surname(word: str) -> bool:
+    """A surname in the nominative: the dictionary's, or a word with a surname's ending
+    that is not a given name in the nominative («Хасанов», «Ламина»: pymorphy3 knows
+    them only as forms of «Хасан», «Ламин»)."""
+    if word.lower() in _NOT_SURNAMES:
+        return False
+    if any("nomn" in p.tag for p in _parse_with(word, "Surn")):
+        return True
+    return bool(_STRONG_ENDINGS.search(word.lower())) and not _only_a_name(word, "nomn")
 
 
 def _same_surname(a: str | None, b: str | None) -> bool:

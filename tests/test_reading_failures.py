@@ -207,3 +207,44 @@ def test_a_letter_that_says_it_writes_again(again: str, is_repeat: bool) -> None
 def test_a_surname_that_looks_like_an_insult_is_a_name() -> None:
     reading = email("ВЕРНИТЕ ДЕНЬГИ ЗА ПОДПИСКУ, Я ЕЁ НЕ ПОДКЛЮЧАЛ\nКОЗЛОВ")
     assert "abusive" not in reading.findings.codes
+
+
+@pytest.mark.parametrize(
+    ("closing", "display", "expected"),
+    [
+        (
+            "Сидоркина Алевтина Павловна",
+            None,
+            ("Сидоркина", "Алевтина"),
+        ),  # «Сидоркина» a name's gent
+        ("Мурадов Тимур, дог. 50-771208", None, ("Мурадов", "Тимур")),
+        ("С уважением, Тимур", "Тимур Мурадов", ("Мурадов", "Тимур")),
+        ("МУРАДОВ ТИМУР ЛС 3300517764", None, ("МУРАДОВ", "ТИМУР")),
+    ],
+)
+def test_a_surname_the_dictionary_knows_only_as_a_name_form(
+    closing: str, display: str | None, expected: tuple[str, str]
+) -> None:
+    """pymorphy3 reads «Хасанов», «Ламина» as forms of the names «Хасан», «Ламин»: such a
+    surname beside a given name is still a surname, and no refusal follows."""
+    body = "Прошу вернуть деньги за пять дней без интернета."
+    if closing.isupper():
+        body = body.upper()
+    reading = email(f"{body}\n\n{closing}", name=display)
+    assert (reading.fields.surname, reading.fields.name) == expected
+    assert "no-surname" not in {g.code for g in reading.findings.grounds}
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Справку прошу прислать обычной почтой, на бумаге с печатью.",
+        "Ответ прошу направить мне в письменном виде почтой, электронной почтой не пользуюсь.",
+    ],
+)
+def test_a_paper_reply_asked_for_by_e_mail_needs_an_address(asked: str) -> None:
+    reading = email(
+        f"Прошу выдать справку об отсутствии задолженности. {asked}\nСтупин Геннадий Викторович"
+    )
+    assert reading.fields.wants_paper_reply
+    assert "no-postal-address" in {g.code for g in reading.findings.grounds}
