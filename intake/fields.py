@@ -21,14 +21,28 @@ MOSCOW = dt.timezone(dt.timedelta(hours=3))  # e-mail dates become the sender's 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # +7 or 8, then ten digits in any grouping: «8 (4912) 55-66-77», «+7(921)7654321».
 _PHONE = re.compile(r"(?<![\d+])(?:\+7|8|7)((?:[\s\-()]{0,2}\d){10})(?!\d)")
-_POSTCODE_LINE = re.compile(r"(?<![\d\-/№])([1-9]\d{5})(?!\d)[ ,]+([^\n]*)")
+# The rest of the line in a lookahead: a passport's number skipped, a postcode later on
+# the same line is still found.
+_POSTCODE_LINE = re.compile(r"(?<![\d\-/№])([1-9]\d{5})(?!\d)(?=[ ,]+([^\n]*))")
 # OCR splits a postcode: «1 67000, …», «17 1640» at a line's end.
 _SPLIT_POSTCODE = re.compile(r"(?m)(?<![\w,.-])(\d{1,2}) (\d{4,5})(?=\s*(?:,|$|г\.))")
 _COUNTRY_BEFORE = re.compile(r"(Росси[яи]|РФ|Российская Федерация)[,\s]*$")
 # What follows an address on its line and is not part of it.
 _AFTER_ADDRESS = re.compile(
-    r"\s*\((?:заявк|тел|код|моб|номер)[^)]*\)?.*$|,\s*(?:заявк\w*|индекс|тел\.?|телефон)\b.*$",
+    r"\s*\((?:заявк|тел|код|моб|номер)[^)]*\)?.*$|,\s*(?:заявк\w*|индекс|тел\.?|телефон)\b.*$"
+    r"|[,;]?\s*(?:e-?mail|эл\.?\s*почт\w*|электронн\w+\s+почт\w*|а\s+также|либо|или\s+на"
+    r"|а\s+копи\w*|так\s+как|поскольку|потому\s+что)\b.*$",
     re.IGNORECASE,
+)
+# A person's name written into the address: «300002, Пантелеев Юрий Викторович, г. Тула»,
+# «…, кв. 15, Гордеевой Елизавете Николаевне».
+_NAME_IN_ADDRESS = re.compile(
+    r"^(?:[А-ЯЁ][а-яё-]+\s+){2}[А-ЯЁ][а-яё]+(?:вич|вна|чна|ична|инична)\s*,\s*"
+    r"|,\s*(?:[А-ЯЁ][а-яё-]+\s+){1,2}[А-ЯЁ][а-яё]+(?:вне|чне|вичу|ичу)\s*$"
+)
+# A six-digit number that belongs to a passport: «паспорт 4510 662904, выдан …».
+_PASSPORT_BEFORE = re.compile(
+    r"(?:паспорт\w*|сери[яи]|сер\.)[^\n]{0,24}$|\d{2}\s?\d{2}\s*(?:№|N)?\s*$", re.IGNORECASE
 )
 _POSTCODE_AT_END = re.compile(
     r"(?m)^(?:[^\n:]*адрес[^\n:]*:\s*)?([^\n]*?)[ ,]+([1-9]\d{5})\s*\.?$", re.IGNORECASE
@@ -169,12 +183,18 @@ def _address(text: str, known: Known, after: int) -> tuple[str | None, str, str]
         postcode, rest = match.groups()
         if postcode in known.postcodes or not _ADDRESS_WORDS.search(rest) or a_place(match.start()):
             continue
-        following = text[match.end() :].lstrip("\n").split("\n")[:2]
+        if rest.lower().startswith("выдан") or _PASSPORT_BEFORE.search(
+            text[max(0, match.start() - 30) : match.start()]
+        ):
+            continue  # a passport's number, not a postcode
+        line_end = text.find("\n", match.end())
+        following = text[line_end:].lstrip("\n").split("\n")[:2] if line_end >= 0 else []
         rest = _sentence_end(_continued(rest, following))
         line_start = text.rfind("\n", 0, match.start()) + 1
         if (country := _COUNTRY_BEFORE.search(text[line_start : match.start()])) is not None:
             rest = f"{country[1]}, {rest}"  # «Россия, 150054, …» is «150054, Россия, …»
-        found.append((match.start(), postcode, _joined(postcode, rest), match.group().strip()))
+        seen = f"{postcode} {match[2]}".strip()
+        found.append((match.start(), postcode, _joined(postcode, rest), seen))
     for match in _POSTCODE_AT_END.finditer(text):
         rest, postcode = match.groups()
         place = a_place(match.start(1) + len(rest) - len(rest.lstrip()))
@@ -207,7 +227,8 @@ def _given_for_reply(after: str) -> tuple[str | None, str] | None:
     rest = _sentence_end(after.split("\n")[0]).strip()
     if not _ADDRESS_WORDS.search(rest):
         return None
-    if (m := re.match(r"([1-9]\d{5})[ ,]+(.*)", rest)) is not None:
+    # «дочери, Веретенниковой Ольги Викторовны: 394030, …»: the address after the colon.
+    if (m := re.match(r"(?:[^:\d]{0,80}:\s*)?([1-9]\d{5})[ ,]+(.*)", rest)) is not None:
         return m[1], _joined(m[1], m[2])
     if (m := re.search(r"^(.*?)[ ,]+([1-9]\d{5})\s*\.?$", rest)) is not None:
         return m[2], _joined(m[2], m[1])
@@ -234,6 +255,10 @@ def _joined_postcode(match: re.Match[str]) -> str:
 
 def _joined(postcode: str | None, rest: str) -> str:
     rest = _AFTER_ADDRESS.sub("", re.sub(r"\s+", " ", rest)).strip(" ,;")
+    rest = _NAME_IN_ADDRESS.sub("", rest).strip(" ,;")
+    # OCR's look-alikes: «Д0рожная» is «Дорожная», «д. 1O4» is «д. 104».
+    rest = re.sub(r"(?<=[а-яё])0|0(?=[а-яё])", "о", rest)
+    rest = re.sub(r"(?<=\d)[OoОо](?=\d)", "0", rest)
     if rest.endswith(")") and "(" not in rest:
         rest = rest[:-1]
     last = re.search(r"([\w-]+)\.$", rest)
