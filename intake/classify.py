@@ -68,10 +68,11 @@ def _heading_kind(text: str) -> tuple[str, str] | None:
 
 def own_topic_words(text: str, subject: str = "") -> int:
     """How many words of our own categories' vocabulary the letter has, at most for one
-    category: another body's question must outweigh them (``grounds.not_competent``)."""
-    return max(
-        len(words) for words in _words_of(own_text(f"{subject}\n{text}"))["category"].values()
-    )
+    category, and how many different words of our business: another body's question
+    must outweigh them (``grounds.not_competent``)."""
+    words = _words_of(own_text(f"{subject}\n{text}"))
+    domain = {word for hits in words["domain"].values() for word in hits}
+    return max(len(hits) for hits in words["category"].values()) + len(domain)
 
 
 def letter_features(text: str, subject: str = "") -> set[str]:

@@ -280,3 +280,12 @@ def test_a_paper_reply_asked_for_by_e_mail_needs_an_address(asked: str) -> None:
 def test_an_address_without_what_surrounds_it(lines: str, expected: str) -> None:
     reading = post(f"Прошу выдать детализацию звонков.\n{lines}\nГолубева Анна Сергеевна")
     assert reading.fields.postal_address == expected
+
+
+def test_a_veteran_proposing_a_tariff_writes_to_us_not_to_social_protection() -> None:
+    reading = post(
+        "В ООО «Связь-Регион»\nот Гусева Павла Андреевича\n160000, г. Вологда, ул. Мира, д. 8\n\n"
+        "Я пенсионер, ветеран труда. Предлагаю ввести для пенсионеров единый тариф на "
+        "домашний интернет и телевидение со скидкой 20 процентов.\nГусев П. А."
+    )
+    assert "not-competent" not in {g.code for g in reading.findings.grounds}
