@@ -13,8 +13,8 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -37,6 +37,8 @@ class Incoming:
     data: bytes
     filename: str
     received_at: dt.datetime
+    # What the source says of its letters (the mailbox's name, label, department).
+    meta: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:

@@ -12,12 +12,15 @@ import datetime as dt
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from pismo.errors import ConfigError
+from pismo.settings_mail import MailboxSettings, MailSettings, SmtpSettings, mailboxes_of
+
+__all__ = ["MailSettings", "MailboxSettings", "Settings", "SmtpSettings", "load_settings"]
 
 Regime = Literal["public", "telecom"]
 
@@ -96,61 +99,6 @@ class Limits(BaseModel):
     max_pages: int = Field(100, gt=0, description="Most pages read from one scanned document.")
     max_attachment_bytes: int = Field(
         25_000_000, gt=0, description="Largest single mail attachment, decoded, in bytes."
-    )
-
-
-class MailSettings(BaseModel):
-    password: SecretStr | None = Field(
-        None,
-        description="IMAP password when mail_url carries none (PISMO_MAIL__PASSWORD); "
-        "never logged or printed.",
-    )
-    starttls: bool = Field(
-        True, description="On imap:// URLs, upgrade to TLS with STARTTLS when the server offers it."
-    )
-    allow_plaintext: bool = Field(
-        False,
-        description="Allow logging in without TLS to a host other than loopback (not advised).",
-    )
-    ca_file: Path | None = Field(
-        None, description="CA certificates to verify the IMAP server by; empty means the system's."
-    )
-    done_folder: str = Field(
-        "pismo-done",
-        description="IMAP folder a message moves to once recorded; empty means it stays and "
-        "gets done_keyword.",
-    )
-    quarantine_folder: str = Field(
-        "pismo-quarantine",
-        description="IMAP folder for messages that could not be processed (reason in the store).",
-    )
-    done_keyword: str = Field(
-        "$PismoDone",
-        description="Keyword marking a processed message the server cannot MOVE; such "
-        "messages are skipped.",
-    )
-    batch_messages: int = Field(
-        50, gt=0, description="Most messages fetched from the server in one request."
-    )
-    batch_bytes: int = Field(
-        20_000_000, gt=0, description="Most bytes of messages fetched from the server at once."
-    )
-    idle: bool = Field(
-        True,
-        description="In `pismo run`, wait for new mail with IMAP IDLE when the server has it "
-        "(else poll every poll_interval).",
-    )
-    timeout: float = Field(
-        60.0, gt=0, description="Seconds before a silent IMAP server is dropped."
-    )
-    reconnect_max_delay: float = Field(
-        60.0, gt=0, description="Longest wait between reconnection attempts (backoff doubles)."
-    )
-    reconnect_give_up: float = Field(
-        300.0,
-        gt=0,
-        description="Seconds of failed reconnections before a pass gives up with an error "
-        "(the daemon then tries again on its next pass).",
     )
 
 
@@ -272,25 +220,6 @@ def _other_bodies() -> list[OtherBody]:
     ]
 
 
-class SmtpSettings(BaseModel):
-    host: str = Field(
-        "",
-        description="SMTP server approved e-mail letters go out through; "
-        "empty means e-mail dispatch is off and letters wait.",
-    )
-    port: int = Field(587, gt=0, lt=65536, description="SMTP server port.")
-    starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
-    user: str = Field("", description="SMTP login; empty means no authentication.")
-    password: str = Field("", description="SMTP password (prefer PISMO_SMTP__PASSWORD).")
-    from_address: str = Field(
-        "", description="From address of outgoing letters; empty means org.email."
-    )
-    timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")
-    max_attempts: int = Field(
-        5, gt=0, description="Sending attempts per letter before it waits for a person."
-    )
-
-
 class ReviewSettings(BaseModel):
     session_minutes: int = Field(
         480, gt=0, description="Minutes a login lasts in the review app before it expires."
@@ -332,7 +261,13 @@ class Settings(BaseSettings):
     mail_url: str = Field(
         "",
         description="Mail source: imap://user:password@host:port/FOLDER, imaps://..., or "
-        "maildir:///path (a Maildir or a folder of .eml files); empty means data_dir/mail.",
+        "maildir:///path (a Maildir or a folder of .eml files); empty means data_dir/mail. "
+        "One mailbox; [[mailboxes]] adds more.",
+    )
+    mailboxes: list[MailboxSettings] = Field(
+        default_factory=list,
+        description="Further IMAP mailboxes, each a [[mailboxes]] table (url, password or "
+        "oauth, done_folder, quarantine_folder, label, department); read besides mail_url's.",
     )
     scan_dir: Path | None = Field(
         None, description="Folder clerks scan paper letters into; empty means data_dir/scans."
@@ -364,7 +299,9 @@ class Settings(BaseSettings):
     )
     ocr: OcrSettings = Field(default_factory=OcrSettings, description="Optical recognition.")
     limits: Limits = Field(default_factory=Limits, description="Limits on inbound items.")
-    mail: MailSettings = Field(default_factory=MailSettings, description="The IMAP mailbox.")
+    mail: MailSettings = Field(
+        default_factory=MailSettings, description="IMAP: mail_url's login, and every mailbox's."
+    )
     calendar: CalendarSettings = Field(
         default_factory=CalendarSettings, description="Production calendar corrections."
     )
@@ -406,6 +343,7 @@ class Settings(BaseSettings):
         if self.scan_dir is None:
             self.scan_dir = self.data_dir / "scans"
         self.scan_dir = self.scan_dir.expanduser().absolute()
+        self.mailbox_list  # noqa: B018  (a bad or doubled mailbox is a settings error)
         return self
 
     @classmethod
@@ -419,6 +357,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The TOML file arrives as init arguments; the environment overrides it.
         return (env_settings, init_settings)
+
+    @property
+    def mailbox_list(self) -> list[MailboxSettings]:
+        """Every IMAP mailbox to read: mail_url's (named ``mail``), then [[mailboxes]]."""
+        return mailboxes_of(self.mailboxes, self.mail_url, self.mail)
 
     @property
     def blob_dir(self) -> Path:
@@ -476,7 +419,11 @@ def describe(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[
     rows: list[tuple[str, str]] = []
     for name, field in model.model_fields.items():
         rows.append((prefix + name, field.description or ""))
-        annotation = field.annotation
+        annotation, suffix = field.annotation, "."
+        if get_origin(annotation) is list:
+            annotation, suffix = get_args(annotation)[0], "[]."
+        elif type(None) in get_args(annotation):  # X | None
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            rows.extend(describe(annotation, f"{prefix}{name}."))
+            rows.extend(describe(annotation, f"{prefix}{name}{suffix}"))
     return rows

@@ -3,23 +3,32 @@
 PostgreSQL: ``PISMO_TEST_PG_URL`` if set, else a server already listening on
 localhost:5432 that accepts the ``postgres`` user, else a throwaway cluster
 made with Debian's ``postgresql`` binaries in a temporary folder.
+
+Dovecot: a throwaway server of its own config; with ``oauth`` it also takes
+XOAUTH2 and OAUTHBEARER logins, checking each token at the introspection
+endpoint of a ``TokenServer`` (a loopback OAuth 2.0 provider in a thread).
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import json
 import os
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import psycopg
 
@@ -127,7 +136,7 @@ listen = 127.0.0.1
 ssl = {ssl}
 {ssl_files}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth_mechanisms}
 mail_location = maildir:{root}/mail/%u
 mail_uid = {uid}
 mail_gid = {gid}
@@ -137,7 +146,7 @@ first_valid_gid = {gid}
 default_login_user = nobody
 default_internal_user = nobody
 default_internal_group = nogroup
-passdb {{
+{oauth_passdb}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
 }}
@@ -165,6 +174,140 @@ service pop3-login {{
   }}
 }}
 """
+
+
+OAUTH_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/dovecot-oauth2.conf.ext
+}}
+"""
+OAUTH_CONF = """\
+introspection_url = {url}
+introspection_mode = post
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
+
+# --- an OAuth 2.0 provider ----------------------------------------------------------------
+
+
+@dataclass
+class TokenServer:
+    """Token and introspection endpoints on loopback, as a provider has them.
+
+    ``POST /token`` with ``grant_type=refresh_token`` gives a fresh access token
+    that lives ``lifetime`` seconds; ``POST /introspect`` (RFC 7662) says whether
+    a token is live and whose it is.  Refresh tokens are made by ``grant``.
+    """
+
+    port: int = 0
+    client_id: str = "pismo-test"
+    client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    lifetime: float = 3600.0
+    refreshes: list[str] = field(default_factory=list)  # the user of each refresh
+    introspections: int = 0
+    _refresh: dict[str, str] = field(default_factory=dict)  # refresh token -> user
+    _access: dict[str, tuple[str, float]] = field(default_factory=dict)  # -> (user, until)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def token_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/token"
+
+    @property
+    def introspection_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/introspect"
+
+    def grant(self, user: str) -> str:
+        """A refresh token for ``user``, as the provider's consent screen would give."""
+        token = "rt-" + secrets.token_urlsafe(16)
+        with self._lock:
+            self._refresh[token] = user
+        return token
+
+    def access_token(self, user: str, lifetime: float | None = None) -> str:
+        token = "at-" + secrets.token_urlsafe(16)
+        until = time.time() + (self.lifetime if lifetime is None else lifetime)
+        with self._lock:
+            self._access[token] = (user, until)
+        return token
+
+    def expire_all(self) -> None:
+        """Every access token given so far stops working, as after its hour."""
+        with self._lock:
+            self._access = {t: (user, 0.0) for t, (user, _) in self._access.items()}
+
+    def revoke(self, refresh_token: str) -> None:
+        with self._lock:
+            self._refresh.pop(refresh_token, None)
+
+    def token_response(self, form: dict[str, str]) -> tuple[int, dict[str, object]]:
+        if (form.get("client_id"), form.get("client_secret")) != (
+            self.client_id,
+            self.client_secret,
+        ):
+            return 401, {"error": "invalid_client"}
+        if form.get("grant_type") != "refresh_token":
+            return 400, {"error": "unsupported_grant_type"}
+        with self._lock:
+            user = self._refresh.get(form.get("refresh_token", ""))
+        if user is None:
+            return 400, {"error": "invalid_grant", "error_description": "token revoked"}
+        self.refreshes.append(user)
+        token = self.access_token(user)
+        return 200, {"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime}
+
+    def introspection(self, form: dict[str, str]) -> dict[str, object]:
+        self.introspections += 1
+        with self._lock:
+            user, until = self._access.get(form.get("token", ""), ("", 0.0))
+        if time.time() >= until:
+            return {"active": "false"}
+        return {"active": "true", "username": user}
+
+
+def _handler(tokens: TokenServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode()
+            form = {k: v[0] for k, v in parse_qs(body).items()}
+            if self.path.startswith("/token"):
+                status, answer = tokens.token_response(form)
+            elif self.path.startswith("/introspect"):
+                status, answer = 200, tokens.introspection(form)
+            else:
+                status, answer = 404, {"error": "not_found"}
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # quiet: the tests read their own output
+
+    return Handler
+
+
+@contextmanager
+def token_server(lifetime: float = 3600.0) -> Iterator[TokenServer]:
+    tokens = TokenServer(lifetime=lifetime)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(tokens))
+    tokens.port = int(httpd.server_address[1])
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield tokens
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @dataclass(frozen=True)
@@ -298,10 +441,14 @@ def _self_signed(root: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def dovecot_server(tls: bool = False, users: int = 1000) -> Iterator[Dovecot]:
+def dovecot_server(
+    tls: bool = False, users: int = 1000, oauth: TokenServer | None = None
+) -> Iterator[Dovecot]:
     """Dovecot on 127.0.0.1 and a free port, with its own config, users and Maildirs.
 
-    With ``tls`` it offers STARTTLS with a self-signed certificate (``ca_file``).
+    With ``tls`` it offers STARTTLS with a self-signed certificate (``ca_file``);
+    with ``oauth`` it also takes XOAUTH2 and OAUTHBEARER, asking that provider
+    whether each token is live (the passwords keep working too).
     """
     if shutil.which("dovecot") is None:
         raise RuntimeError("dovecot not found: run scripts/setup.sh --test (dovecot-imapd)")
@@ -321,13 +468,21 @@ def dovecot_server(tls: bool = False, users: int = 1000) -> Iterator[Dovecot]:
     if tls:
         ca_file, key = _self_signed(root)
         ssl_files = f"ssl_cert = <{ca_file}\nssl_key = <{key}"
+    oauth_passdb = oauth_mechanisms = ""
+    if oauth is not None:
+        (root / "dovecot-oauth2.conf.ext").write_text(
+            OAUTH_CONF.format(url=oauth.introspection_url)
+        )
+        oauth_passdb = OAUTH_PASSDB.format(root=root)
+        oauth_mechanisms = " xoauth2 oauthbearer"
     port = free_port()
     config = root / "dovecot.conf"
     config.write_text(
         DOVECOT_CONF.format(
-            root=root, port=port, uid=uid, gid=gid, ssl="yes" if tls else "no", ssl_files=ssl_files
+            root=root, port=port, uid=uid, gid=gid, ssl="yes" if tls else "no",
+            ssl_files=ssl_files, oauth_passdb=oauth_passdb, oauth_mechanisms=oauth_mechanisms,
         )
-    )
+    )  # fmt: skip
     _start_dovecot(config, root, port)
     try:
         yield Dovecot(root=root, port=port, config=config, ca_file=ca_file)
