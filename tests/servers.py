@@ -7,6 +7,10 @@ made with Debian's ``postgresql`` binaries in a temporary folder.
 Dovecot: a throwaway server of its own config; with ``oauth`` it also takes
 XOAUTH2 and OAUTHBEARER logins, checking each token at the introspection
 endpoint of a ``TokenServer`` (a loopback OAuth 2.0 provider in a thread).
+
+SMTP with OAuth: aiosmtpd that takes XOAUTH2 and OAUTHBEARER (tokens checked
+with the same ``TokenServer``) and PLAIN/LOGIN with a password, and refuses
+to relay for a client that has not logged in.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import psycopg
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 def free_port() -> int:
@@ -136,6 +142,7 @@ listen = 127.0.0.1
 ssl = {ssl}
 {ssl_files}
 disable_plaintext_auth = no
+auth_failure_delay = 0
 auth_mechanisms = plain login{oauth_mechanisms}
 mail_location = maildir:{root}/mail/%u
 mail_uid = {uid}
@@ -308,6 +315,96 @@ def token_server(lifetime: float = 3600.0) -> Iterator[TokenServer]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+# --- SMTP that takes OAuth 2.0 -----------------------------------------------------------
+
+
+@dataclass
+class OAuthSmtp:
+    """An aiosmtpd handler: XOAUTH2/OAUTHBEARER against ``tokens``, PLAIN against ``passwords``."""
+
+    tokens: TokenServer
+    passwords: dict[str, str] = field(default_factory=dict)
+    logins: list[tuple[str, str]] = field(default_factory=list)  # (mechanism, user) accepted
+    refused: int = 0
+    messages: list[bytes] = field(default_factory=list)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        assert isinstance(envelope.content, bytes)
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+    def _bearer(self, mechanism: str, message: bytes) -> str | None:
+        """The user whose live token ``message`` carries, else None."""
+        fields = dict(part.split("=", 1) for part in message.decode().split("\x01") if "=" in part)
+        if mechanism == "OAUTHBEARER":
+            gs2 = message.decode().split("\x01", 1)[0]
+            user = next((p[2:] for p in gs2.split(",") if p.startswith("a=")), "")
+        else:
+            user = fields.get("user", "")
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        answer = self.tokens.introspection({"token": token})
+        return user if answer.get("active") == "true" and answer.get("username") == user else None
+
+    async def _oauth(self, server: SMTP, args: list[str], mechanism: str) -> AuthResult:
+        import base64
+
+        if len(args) > 1:
+            message = base64.b64decode(args[1])
+        else:
+            answer = await server.challenge_auth("")
+            if not isinstance(answer, bytes):
+                return AuthResult(success=False, handled=True)
+            message = answer
+        user = self._bearer(mechanism, message)
+        if user is None:
+            self.refused += 1
+            # RFC 7628 §3.2.2: the error as a challenge, the client's empty reply, then 535.
+            await server.challenge_auth(json.dumps({"status": "invalid_token"}))
+            return AuthResult(success=False, handled=False)  # not handled: the 535 is sent
+        self.logins.append((mechanism, user))
+        return AuthResult(success=True, auth_data=user)
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        return await self._oauth(server, args, "XOAUTH2")
+
+    async def auth_OAUTHBEARER(self, server: SMTP, args: list[str]) -> AuthResult:
+        return await self._oauth(server, args, "OAUTHBEARER")
+
+    def authenticator(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: object
+    ) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and self.passwords.get(data.login.decode()) == data.password.decode()
+        )
+        if ok:
+            assert isinstance(data, LoginPassword)
+            self.logins.append((mechanism, data.login.decode()))
+        return AuthResult(success=ok, handled=False)
+
+
+@contextmanager
+def oauth_smtp_server(
+    tokens: TokenServer, passwords: dict[str, str] | None = None
+) -> Iterator[tuple[int, OAuthSmtp]]:
+    """aiosmtpd on loopback that needs a login (no TLS: the tests' loopback only)."""
+    handler = OAuthSmtp(tokens, dict(passwords or {}))
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=handler.authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        yield port, handler
+    finally:
+        controller.stop()
 
 
 @dataclass(frozen=True)
