@@ -18,9 +18,12 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from pismo.errors import ConfigError
+from pismo.settings_bodies import OtherBody, default_other_bodies
 from pismo.settings_mail import MailboxSettings, MailSettings, SmtpSettings, mailboxes_of
 
-__all__ = ["MailSettings", "MailboxSettings", "Settings", "SmtpSettings", "load_settings"]
+__all__ = [
+    "MailSettings", "MailboxSettings", "OtherBody", "Settings", "SmtpSettings", "load_settings",
+]  # fmt: skip
 
 Regime = Literal["public", "telecom"]
 
@@ -135,91 +138,6 @@ class WorkerSettings(BaseModel):
     )
 
 
-class OtherBody(BaseModel):
-    name: str = Field(description="The body that questions on these topics are forwarded to.")
-    topics: list[str] = Field(
-        description="Regular expressions over the lowercased letter, matched at a word's "
-        "start (a stem covers its inflections), that mark a question as this body's."
-    )
-
-
-def _other_bodies() -> list[OtherBody]:
-    return [
-        OtherBody(
-            name="Социальный фонд России",
-            topics=["пенси(?:я|и|ю|ей|ям|ях)(?!\\w)", "материнск\\w* капитал", "пособи[яеийю]"],
-        ),
-        OtherBody(
-            name="Федеральная налоговая служба",
-            topics=["налогов\\w*\\s+(?:вычет|декларац|инспекц)", "3-ндфл"],
-        ),
-        OtherBody(
-            name="Администрация муниципального образования",
-            topics=[
-                "ремонт\\w* дорог",
-                "ям\\w* на дорог",
-                "уличн\\w* освещени",
-                "благоустройств",
-                "вывоз\\w* мусор",
-            ],
-        ),
-        OtherBody(
-            name="Управляющая организация, государственная жилищная инспекция",
-            topics=["управляющ\\w* компани", "отоплени", "капитальн\\w* ремонт", "горяч\\w* вод"],
-        ),
-        OtherBody(
-            name="Банк, выпустивший карту",
-            topics=[
-                "кредитн\\w* карт",
-                "комисси\\w* банка",
-                "банк\\w* (?:заблокировал|списыва)",
-                "мой банк",
-                "смс-информировани",
-                "служб\\w* безопасности (?:сбер|банк)",
-            ],
-        ),
-        OtherBody(
-            name="Госавтоинспекция МВД России",
-            topics=["гибдд", "гаи(?!\\w)", "госавтоинспекц", "штраф\\w* за превышени", "пдд"],
-        ),
-        OtherBody(
-            name="Полиция (МВД России)",
-            topics=[
-                "полици",
-                "уголовн\\w* дел",
-                "(?:позвонил|звонил)\\w*[^.]{0,40}мошенник",
-                "мошенник\\w*[^.]{0,30}(?:позвонил|звонил|представил|выманил)",
-            ],
-        ),
-        OtherBody(
-            name="АО «Почта России»",
-            topics=["посылк", "трек[- ]?номер", "почтов\\w* отправлени"],
-        ),
-        OtherBody(
-            name="Роскомнадзор",
-            topics=[
-                "роскомнадзор",
-                "поддельн\\w* (?:справк|диплом|документ)",
-                "заблокир\\w* (?:этот |этого )?сайт",
-                "доступ ограничен",
-            ],
-        ),
-        OtherBody(
-            name="Гарантирующий поставщик электроэнергии",
-            topics=["электроэнерги", "энергосбыт", "за свет(?!\\w)", "счетчик\\w* электр"],
-        ),
-        OtherBody(
-            name="Орган социальной защиты населения",
-            topics=[
-                "ветеран\\w* труда",
-                "соцзащит",
-                "социальн\\w* (?:защит|выплат|поддержк)",
-                "льгот\\w* (?:ветеран|инвалид|пенсионер)",
-            ],
-        ),
-    ]
-
-
 class ReviewSettings(BaseModel):
     session_minutes: int = Field(
         480, gt=0, description="Minutes a login lasts in the review app before it expires."
@@ -327,7 +245,7 @@ class Settings(BaseSettings):
         description="Department that owns each category (LAW.md codes).",
     )
     other_bodies: list[OtherBody] = Field(
-        default_factory=_other_bodies,
+        default_factory=default_other_bodies,
         description="Bodies competent for questions the organisation does not answer: a "
         "letter about their topics gets the not-competent ground (59-FZ Art. 8 p.3) and is "
         "forwarded there.",

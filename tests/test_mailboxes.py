@@ -39,13 +39,8 @@ from tests.helpers import (
     wait_for,
 )
 from tests.letters import appeal_eml
-from tests.servers import (
-    Dovecot,
-    TokenServer,
-    dovecot_server,
-    oauth_smtp_server,
-    token_server,
-)
+from tests.oauth_servers import TokenServer, oauth_smtp_server, token_server
+from tests.servers import Dovecot, dovecot_server
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 

@@ -11,7 +11,8 @@ import argparse
 import smtplib
 from typing import Any
 
-from intake.imap import ConnectionLost, ImapMailbox, address_of, survey
+from intake.imap import ConnectionLost, ImapMailbox, address_of
+from intake.imap_survey import survey
 from pismo import settings as settings_module
 from pismo.errors import ExitCode, PismoError
 from pismo.settings import Settings
