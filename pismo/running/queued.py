@@ -161,7 +161,9 @@ def draft_task(item_id: int) -> None:
             draft(ctx, appeal_id)
 
 
-MAILBOX_GIVE_UP = 15.0  # seconds a job reconnects to a dead server before it fails and retries
+# A mailbox job reconnects once or twice (a dropped connection), then ends: the
+# next poll, 15 seconds on, is the retry, so a dead server holds no worker thread.
+MAILBOX_GIVE_UP = 1.0
 
 
 def take_new(ctx: Context) -> int:
@@ -182,9 +184,12 @@ def take_new(ctx: Context) -> int:
             source.close()
 
 
-@app.task(name="pismo.take_mailbox", retry=TRANSIENT)
+@app.task(name="pismo.take_mailbox")
 def take_mailbox_task(name: str) -> None:
-    """One mailbox's new messages, each through its stages, then moved on the server."""
+    """One mailbox's new messages, each through its stages, then moved on the server.
+
+    Not retried as a job: a retry would collide with the job the next poll queues
+    under the same queueing lock, and that poll job is the retry anyway."""
     ctx = context()
     box = next((b for b in ctx.settings.mailbox_list if b.name == name), None)
     if box is None:
@@ -193,6 +198,8 @@ def take_mailbox_task(name: str) -> None:
     source = Mailbox(ctx, box, stage_lock=STAGE_LOCK, give_up=MAILBOX_GIVE_UP)
     try:
         source.take_queued(ctx, defer_next)
+    except MailServerError as exc:  # the server may come back by the next poll
+        log.warning("mailbox %s: %s; trying again on the next poll", name, exc)
     finally:
         source.close()
 
