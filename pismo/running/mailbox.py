@@ -76,7 +76,7 @@ class ImapIntake:
     ) -> None:
         self.ctx = ctx
         # Seconds of reconnecting before a pass gives up; a queued job gives up sooner
-        # and is retried as a job, so that a dead server holds no worker thread long.
+        # (the next poll is its retry), so that a dead server holds no worker thread.
         self.give_up = ctx.settings.mail.reconnect_give_up if give_up is None else give_up
         self.stop = stop or threading.Event()  # set by the daemon's SIGTERM: stop retrying
         settings = ctx.settings
