@@ -16,7 +16,7 @@ from intake.imap_survey import survey
 from pismo import settings as settings_module
 from pismo.errors import ExitCode, PismoError
 from pismo.settings import Settings
-from pismo.settings_mail import MailboxSettings, for_mailbox
+from pismo.settings_mail import MailboxSettings, for_mailbox, mask_url
 from pismo.smtp import connected
 
 
@@ -35,24 +35,24 @@ def _test_mailbox(settings: Settings, box: MailboxSettings) -> bool:
     try:
         address = address_of(box)
         found = survey(ImapMailbox(address, mail, settings.limits.max_file_bytes))
-    except (PismoError, ConnectionLost) as exc:
+    except PismoError as exc:
         print(f"mailbox {box.name}: FAILED: {exc}")
         return False
-    print(f"mailbox {box.name}: {address.display}")
-    print(f"  label: {box.label or '—'}; department for uncategorised letters: "
-          f"{box.department or settings.departments.get('other', '—')}")  # fmt: skip
-    print(f"  login: {found.login}, ok; UIDVALIDITY {found.uidvalidity}")
-    print(f"  IDLE: {_yes(found.idle)}; MOVE: {_yes(found.move)}"
-          + ("" if found.move else f" (processed mail is marked {mail.done_keyword})"))  # fmt: skip
-    names = {name for name, _ in found.folders}
-    for name, count in found.folders:
-        role = {address.folder: "read", mail.done_folder: "done", mail.quarantine_folder:
-                "quarantine"}.get(name)  # fmt: skip
-        shown = "not selectable" if count is None else f"{count} messages"
-        print(f"  folder {name}: {shown}" + (f"  ({role})" if role else ""))
-    if address.folder not in names:
-        print(f"  folder {address.folder}: MISSING (the folder to read)")
+    except ConnectionLost as exc:
+        print(f"mailbox {box.name}: FAILED: {mask_url(box.url)} unreachable: {exc}")
         return False
+    department = box.department or settings.departments.get("other", "—")
+    unmoved = "" if found.move else f" (processed mail is marked {mail.done_keyword})"
+    print(f"mailbox {box.name}: {address.display}")
+    print(f"  label: {box.label or '—'}; department for uncategorised letters: {department}")
+    print(f"  login: {found.login}, ok; UIDVALIDITY {found.uidvalidity}")
+    print(f"  IDLE: {_yes(found.idle)}; MOVE: {_yes(found.move)}{unmoved}")
+    roles = {mail.quarantine_folder: "quarantine", mail.done_folder: "done", address.folder: "read"}
+    for name, count in found.folders:
+        shown = "not selectable" if count is None else f"{count} messages"
+        role = f"  ({roles[name]})" if name in roles else ""
+        print(f"  folder {name}: {shown}{role}")
+    names = {name for name, _ in found.folders}
     for folder in (mail.done_folder, mail.quarantine_folder):
         if folder and folder not in names:
             print(f"  folder {folder}: not there yet (created on the first run)")
