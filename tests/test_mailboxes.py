@@ -40,7 +40,7 @@ from tests.helpers import (
 )
 from tests.letters import appeal_eml
 from tests.oauth_servers import TokenServer, oauth_smtp_server, token_server
-from tests.servers import Dovecot, dovecot_server
+from tests.servers import Dovecot, dovecot_server, free_port
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
@@ -429,7 +429,7 @@ def test_pismo_mail_test_prints_what_it_found(
 
 
 @pytest.mark.postgres
-def test_workers_take_each_mailbox_in_a_job_of_its_own(
+def test_workers_take_each_mailbox_in_a_job_of_its_own_one_down(
     env: dict[str, str], dovecot: Dovecot, pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pismo.running import queued
@@ -438,7 +438,10 @@ def test_workers_take_each_mailbox_in_a_job_of_its_own(
     _setenv(env, monkeypatch, {
         "PISMO_DB_URL": pg_url,
         "PISMO_MAIL_URL": first.url,
-        "PISMO_MAILBOXES": json.dumps([{"name": "claims", "url": second.url}]),
+        "PISMO_MAILBOXES": json.dumps([
+            {"name": "claims", "url": second.url},
+            {"name": "down", "url": f"imap://nobody:x@127.0.0.1:{free_port()}/INBOX"},
+        ]),
     })  # fmt: skip
     first.append([appeal_eml(260), appeal_eml(261)])
     second.append([appeal_eml(262)])
@@ -454,8 +457,8 @@ def test_workers_take_each_mailbox_in_a_job_of_its_own(
                 sa.text("SELECT count(*) FROM procrastinate_jobs WHERE task_name = :t"),
                 {"t": "pismo.take_mailbox"},
             ).scalar()
-        assert jobs == 2
-    for _ in range(10):
+        assert jobs == 3
+    for _ in range(10):  # the job of the mailbox that is down ends at once, and no other waits
         queued.run_worker(ctx, wait=False)
         if first.count(DONE) == 2 and second.count(DONE) == 1:
             break
