@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from letters.drafting import letter_context
 from letters.pdf import LetterDoc
 from letters.render import TEMPLATES, Renderer
-from letters.specimens import MAN, WOMAN, appeal, inputs_for, plans
+from letters.specimens import MAN, WOMAN, appeal_for, inputs_for, plans
 from pismo.settings import OrgProfile
 
 TODAY = dt.date(2026, 11, 23)
@@ -53,15 +53,15 @@ PARAGRAPHS = (1, 2, 4, 12)  # answers' staff text: the last one runs to two page
 
 def make_letters(renderer: Renderer, count: int) -> list[tuple[LetterDoc, str]]:
     """``count`` letters of mixed types: (batch HTML, standalone HTML) each."""
-    kinds = plans()
+    kinds = {regime: plans(regime) for regime in ("public", "telecom")}
     out = []
     for n in range(count):
-        kind, plan = kinds[n % len(kinds)]
-        regime = ("public", "telecom")[(n // len(kinds)) % 2]
+        regime = ("public", "telecom")[(n // len(kinds["public"])) % 2]
+        kind, plan = kinds[regime][n % len(kinds[regime])]
         person = (MAN, WOMAN)[n % 2]
         inputs = inputs_for(kind, PARAGRAPHS[(n // 3) % len(PARAGRAPHS)])
         context = letter_context(
-            appeal(person, regime, n=n + 1), plan, OrgProfile(regime=regime), TODAY, inputs
+            appeal_for(kind, person, regime, n + 1), plan, OrgProfile(regime=regime), TODAY, inputs
         )
         letter = renderer.letter(plan.template, regime, context)
         out.append((letter, renderer.html(plan.template, regime, context, inline_css=True)))
@@ -106,8 +106,9 @@ def check(letters: list[tuple[LetterDoc, str]], folder: Path) -> list[str]:
             pages = len(pdf.pages)
         if pages > 1:
             multi += 1
-            last = PdfReader(io.BytesIO(data)).pages[-1].extract_text()
-            if f"{pages} из {pages}" not in last:
+            # GOST R 7.0.97-2016: the page's number alone, at the top (its own count).
+            last = PdfReader(io.BytesIO(data)).pages[-1].extract_text().split()
+            if str(pages) not in last:
                 problems.append(f"{n}: page number on its last page")
     if not multi:
         problems.append("no multi-page letter in the mix")

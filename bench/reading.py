@@ -1,6 +1,6 @@
 """Reading accuracy and speed on the labelled set (tests/reading).
 
-    .venv/bin/python bench/reading.py [--errors] [--split tune|holdout|all]
+    .venv/bin/python bench/reading.py [--errors] [--split tune|holdout|blind|all] [--origin NAME]
 
 Prints per-field accuracy, per-ground precision and recall, category and kind
 accuracy for each part of the set, and the median time to read one letter's text
@@ -40,8 +40,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--errors", action="store_true", help="list every wrong value")
     parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
+    parser.add_argument("--origin", help="only the letters of this writer (e.g. blind-subagent-F)")
     args = parser.parse_args()
-    cases = load()
+    cases = [c for c in load() if args.origin in (None, c.origin)]
     rules = default_rules()
     start = time.perf_counter()
     read_letter(cases[0].letter, rules)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import email.message
 import email.utils
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,32 @@ _AUTO_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _DAEMON = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+_NO_REPLY = re.compile(r"^(no-?reply|do-?not-?reply|bounces?)([+._-][^@]*)?@", re.IGNORECASE)
+# Subjects of delivery reports that come without multipart/report (Exim, Exchange, Yandex).
+_BOUNCE_SUBJECT = re.compile(
+    r"^\s*(undeliver(ed|able)|delivery (status notification|failure|has failed)|"
+    r"mail delivery (failed|failure|system)|returned mail|failure notice|"
+    r"недоставленное сообщение|не удалось доставить|сообщение не доставлено)",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,900}>")  # printable ASCII, no spaces or angle brackets
+
+# mail-parser logs the raw text of a header it cannot decode: a sender's name or
+# subject would reach the logs.
+logging.getLogger("mailparser").setLevel(logging.CRITICAL)
+
+
+def clean_header(value: str) -> str:
+    """A header value safe to store and to reuse in a reply: control characters (an
+    encoded CR/LF would inject headers) become spaces, whitespace is collapsed."""
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+def clean_message_id(value: str | None) -> str | None:
+    """The Message-ID as RFC 5322 allows it, or None: a reply must not carry junk."""
+    found = _MESSAGE_ID.search(_CONTROL.sub("", value or ""))
+    return found.group(0) if found else None
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,10 @@ def noise_reason(msg: email.message.Message, sender: str | None, subject: str) -
     auto_submitted = str(msg.get("Auto-Submitted", "no")).strip().lower()
     precedence = str(msg.get("Precedence", "")).strip().lower()
     if msg.get_content_type() == "multipart/report" or (sender and _DAEMON.match(sender)):
+        return "bounce"
+    if any(part.get_content_type() == "message/delivery-status" for part in msg.walk()):
+        return "bounce"
+    if sender and _NO_REPLY.match(sender) and _BOUNCE_SUBJECT.match(subject):
         return "bounce"
     if str(msg.get("Return-Path", "")).strip() == "<>":
         return "bounce"
@@ -145,19 +176,22 @@ def parse_message(raw: bytes, max_attachment_bytes: int | None = None) -> Parsed
     sender_name, sender_email = senders[0] if senders else ("", "")
     if (raw_from := raw_header(raw, "From")) is not None:
         sender_name = email.utils.parseaddr(raw_from)[0] or sender_name
-    sender_email = sender_email.strip().lower() or None
-    subject = raw_header(raw, "Subject") or (mail.subject or "").strip()
+    sender_email = clean_header(sender_email).replace(" ", "").lower() or None
+    subject = clean_header(raw_header(raw, "Subject") or mail.subject or "")
+    sender_name = clean_header(sender_name)
     text, attachments = _body_and_attachments(msg, max_attachment_bytes)
-    message_id = (mail.message_id or "").strip() or None
+    message_id = clean_message_id(mail.message_id)
     date = mail.date if isinstance(mail.date, dt.datetime) else None
     if date is not None and date.tzinfo is None:
         date = date.replace(tzinfo=dt.UTC)
-    references = " ".join(str(msg.get(h, "")) for h in ("In-Reply-To", "References"))
+    references = _CONTROL.sub(
+        " ", " ".join(str(msg.get(h, "")) for h in ("In-Reply-To", "References"))
+    )
     return ParsedMessage(
         message_id=message_id,
         subject=subject,
         sender_email=sender_email,
-        sender_name=sender_name.strip() or None,
+        sender_name=sender_name or None,
         date=date,
         text=text,
         attachments=attachments,

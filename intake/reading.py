@@ -19,6 +19,7 @@ from intake import grounds as g
 from intake.checks import Finding, Findings, check, ground
 from intake.classify import Classification, classify, own_topic_words
 from intake.fields import Fields, Known, extract_fields
+from intake.terms import long_distance
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class LetterReading:
     findings: Findings
     sender: g.Sender
     words: frozenset[str]  # the content lemmas, kept for later repeat checks
+    # 126-FZ Art. 55 p.8: the words that make a claim a long-distance one (60 days).
+    long_distance: str | None = None
 
 
 # Latin letters OCR puts into Russian words («ЖAЛOБA», «ПPETEНЗИЯ»).
@@ -116,4 +119,11 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
         evidence = {**classification.evidence, "category": [found["not-competent"]]}
         classification = dataclasses.replace(classification, category="other", evidence=evidence)
     findings = Findings(grounds=grounds, defects=formal.defects)
-    return LetterReading(fields, classification, findings, sender, words)
+    return LetterReading(
+        fields,
+        classification,
+        findings,
+        sender,
+        words,
+        long_distance=long_distance(letter.text, classification.kind),
+    )

@@ -9,16 +9,18 @@ is moved or deleted before that, so a crash at any point loses nothing.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from pismo.errors import ConfigError, TooLarge, UnsupportedFile
+from pismo.errors import ConfigError, InputError, TooLarge, UnsupportedFile, masked_url
 from pismo.states import Channel
 
 MAIL_SUFFIXES = frozenset({".eml", ".msg", ".mbox-part"})
@@ -37,6 +39,7 @@ class Incoming:
     data: bytes
     filename: str
     received_at: dt.datetime
+    version: tuple[int, int] | None = None  # a file's size and mtime when it was read
     # What the source says of its letters (the mailbox's name, label, department).
     meta: Mapping[str, str] = field(default_factory=dict)
 
@@ -45,35 +48,59 @@ class Incoming:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def channel_for(path: Path) -> Channel:
-    suffix = path.suffix.lower()
+def channel_for(name: str, head: bytes) -> Channel:
+    suffix = Path(name).suffix.lower()
     if suffix in SCAN_SUFFIXES:
         return Channel.post
-    if suffix in MAIL_SUFFIXES or _looks_like_mail(path):
+    if suffix in MAIL_SUFFIXES or _looks_like_mail(head):
         return Channel.email
-    raise UnsupportedFile(f"{path.name}: not a letter pismo reads (.eml, .pdf, .png, .jpg, .tiff)")
+    raise UnsupportedFile(f"{name}: not a letter pismo reads (.eml, .pdf, .png, .jpg, .tiff)")
 
 
-def _looks_like_mail(path: Path) -> bool:
+def _looks_like_mail(head: bytes) -> bool:
     """Maildir files have no suffix; recognise them by their first header line."""
-    with path.open("rb") as f:
-        head = f.read(1024)
-    first = head.split(b"\n", 1)[0]
+    first = head[:1024].split(b"\n", 1)[0]
     return b":" in first and not first.startswith((b"%PDF", b"\x89PNG"))
 
 
+def shown_name(name: str) -> str:
+    """A file name as text to show and store: bytes that are not UTF-8 (a cp1251
+    name from an old scanner) escaped as ``\\xNN``, control characters too."""
+    text = os.fsencode(name).decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def read_file(path: Path, max_bytes: int) -> Incoming:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise TooLarge(f"{path.name}: {size} bytes, over the limit of {max_bytes}")
-    data = path.read_bytes()
+    """A regular file's bytes, never more than ``max_bytes`` of them.
+
+    A symbolic link is refused, not followed (it may point at any file of the
+    machine), and so are pipes and devices (a FIFO never ends, /dev/zero has
+    size 0 and no end): the file is opened without following links and read up
+    to the limit, whatever its size says."""
+    name = shown_name(path.name)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnsupportedFile(
+                f"{name}: a symbolic link; pismo reads regular files only"
+            ) from None
+        raise InputError(f"{name}: cannot be opened: {exc.strerror}") from exc
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsupportedFile(f"{name}: not a regular file; pismo reads regular files only")
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TooLarge(f"{name}: over the limit of {max_bytes} bytes")
     return Incoming(
-        source=str(path),
+        source=shown_name(str(path)),
         source_key=f"file:{hashlib.sha256(data).hexdigest()}",
-        channel=channel_for(path),
+        channel=channel_for(name, data),
         data=data,
-        filename=path.name,
+        filename=name,
         received_at=dt.datetime.now(dt.UTC),
+        version=(st.st_size, st.st_mtime_ns),
     )
 
 
@@ -107,7 +134,7 @@ def folder_files(folder: Path, settle_seconds: float = 0.0) -> list[Path]:
         if path.suffix == ".part":
             continue  # a scanner still writing: it renames the file when done
         try:
-            if now - path.stat().st_mtime < settle_seconds:
+            if now - path.lstat().st_mtime < settle_seconds:
                 continue  # written to a moment ago: maybe still being written
         except FileNotFoundError:
             continue  # renamed or removed since the listing
@@ -117,29 +144,63 @@ def folder_files(folder: Path, settle_seconds: float = 0.0) -> list[Path]:
     return ready
 
 
-def put_away(path: Path, drop_root: Path, ok: bool, reason: str | None = None) -> Path:
+def put_away(
+    path: Path,
+    drop_root: Path,
+    ok: bool,
+    reason: str | None = None,
+    version: tuple[int, int] | None = None,
+) -> Path | None:
     """Move a processed file out of its drop folder: ``done/DATE/`` or ``failed/``.
 
     A Maildir message goes from ``new/`` to ``cur/`` with the Seen flag instead,
-    which is where mail clients expect read mail.
-    """
+    which is where mail clients expect read mail.  A file that failed and has
+    changed since it was read (``version``: a scanner that paused longer than
+    ``settle_seconds``) stays where it is, to be read again whole: None."""
     if ok and path.parent.name == "new" and (path.parent.parent / "cur").is_dir():
         target = path.parent.parent / "cur" / f"{path.name.split(':2,')[0]}:2,S"
         os.replace(path, target)
         return target
+    if not ok and version is not None and _version(path) != version:
+        return None
     folder = drop_root / DONE / dt.date.today().isoformat() if ok else drop_root / FAILED
     folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder / path.name)
+    target = _free_name(folder / _fitting(path.name))
     shutil.move(path, target)
     if reason is not None:
-        target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+        target.with_name(target.name + REASON).write_text(reason + "\n", encoding="utf-8")
     return target
+
+
+REASON = ".reason.txt"
+# Room left in a 255-byte file name for ".NN" (a second file of that name) and REASON.
+_NAME_BYTES = 255 - len(REASON) - 4
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _fitting(name: str) -> str:
+    """A name short enough to take a ``.reason.txt`` beside it: a long one is cut
+    (on a character boundary) and keeps its suffix and a digest of the whole."""
+    if len(os.fsencode(name)) <= _NAME_BYTES:
+        return name
+    suffix = Path(name).suffix[:16]
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:12]
+    room = _NAME_BYTES - len(os.fsencode(suffix)) - len(digest) - 1
+    stem = os.fsencode(name)[:room].decode("utf-8", "ignore")
+    return f"{stem}~{digest}{suffix}"
 
 
 def _free_name(target: Path) -> Path:
     n = 1
     candidate = target
-    while candidate.exists():
+    while candidate.exists() or candidate.is_symlink():
         candidate = target.with_name(f"{target.stem}.{n}{target.suffix}")
         n += 1
     return candidate
@@ -152,4 +213,4 @@ def maildir_path(mail_url: str) -> Path | None:
         return Path(unquote(url.netloc + url.path))
     if url.scheme in ("imap", "imaps"):
         return None
-    raise ConfigError(f"mail_url {mail_url!r}: use imap://, imaps:// or maildir://")
+    raise ConfigError(f"mail_url {masked_url(mail_url)!r}: use imap://, imaps:// or maildir://")

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from letters.cells import cell
 from letters.drafting import russian_date
 from letters.pdf import LetterDoc
 from letters.render import Renderer
@@ -103,6 +104,7 @@ def incoming_rows(s: Session, year: int, org: OrgProfile) -> list[IncomingRow]:
 
 def outgoing_rows(s: Session, year: int, org: OrgProfile) -> list[OutgoingRow]:
     tz = ZoneInfo(org.timezone)
+    # Only letters with an outgoing number: a record for the file («В дело») has none.
     drafts = s.scalars(
         sa.select(Draft)
         .where(
@@ -113,17 +115,27 @@ def outgoing_rows(s: Session, year: int, org: OrgProfile) -> list[OutgoingRow]:
         .order_by(Draft.out_date, Draft.id)
         .options(selectinload(Draft.appeal).selectinload(Appeal.applicant))
     )
-    return [
-        OutgoingRow(
-            d.out_number or "",
-            _day(d.out_date, tz),
-            d.appeal.reg_number,
-            "В дело" if not letter_type(d.type, d.ground).to_sender else _name(d.appeal),
-            letter_type(d.type, d.ground).heading_for(d.appeal.kind),
-            d.approved_by or "",
+    rows = []
+    for d in drafts:
+        kind = letter_type(d.type, d.ground)
+        addressee = _name(d.appeal) if kind.to_sender else str(d.inputs.get("forward_to") or "")
+        rows.append(
+            OutgoingRow(
+                d.out_number or "",
+                _day(d.out_date, tz),
+                d.appeal.reg_number,
+                addressee or "—",
+                kind.heading_for(d.appeal.kind, d.appeal.regime),
+                _signatory(d, org),
+            )
         )
-        for d in drafts
-    ]
+    return rows
+
+
+def _signatory(draft: Draft, org: OrgProfile) -> str:
+    """Who signed the letter, as it says: kept on approval; an older letter, the profile's.
+    The approver's login is in the audit log, not in the register."""
+    return str(draft.inputs.get("signatory") or f"{org.signatory_position} {org.signatory_name}")
 
 
 def journal_rows(
@@ -142,7 +154,7 @@ def to_csv(direction: Direction, rows: list[IncomingRow] | list[OutgoingRow]) ->
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADERS[direction])
-    writer.writerows(_cells(rows))
+    writer.writerows([[cell(value) for value in row] for row in _cells(rows)])
     return buffer.getvalue().encode("utf-8-sig")
 
 

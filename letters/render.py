@@ -73,9 +73,23 @@ def regulation_ablt(name: str) -> str:
 _NO_BREAK = re.compile(r"№\s?\d+(?:-[\dА-ЯA-Z]+)*|\d{2}\.\d{2}\.\d{4}")
 
 
+# A one-letter word («О связи», «в сети») never ends a line.
+_ONE_LETTER = re.compile(r"(?<![\w-])([А-ЯЁа-яё])\s+")
+
+
 def no_break(text: str) -> markupsafe.Markup:
-    escaped = str(markupsafe.escape(text))
+    escaped = _ONE_LETTER.sub("\\1\u00a0", str(markupsafe.escape(text)))
     return markupsafe.Markup(_NO_BREAK.sub(lambda m: f'<span class="nw">{m[0]}</span>', escaped))
+
+
+# «д. 6», «кв. 1», «И. И. Иванов»: an abbreviation or an initial stays with what follows.
+_BOUND_SPACE = re.compile(
+    r"(?<!\w)(г|ул|д|кв|корп|стр|пр|просп|наб|пер|обл|пл|ш|б-р|оф|пом|[А-ЯЁ])\.\s+"
+)
+
+
+def bound(text: str | None) -> str:
+    return _BOUND_SPACE.sub(lambda m: f"{m[1]}.\u00a0", text or "")
 
 
 WEASYPRINT_LOCK = threading.Lock()
@@ -99,6 +113,7 @@ class Renderer:
     def __init__(self, override_dir: Path | None = None, variant: str | None = PDFA) -> None:
         self.env = template_environment(*filter(None, [override_dir]), TEMPLATES)
         self.env.filters["nobreak"] = no_break
+        self.env.filters["bound"] = bound
         self.variant = variant
 
     @functools.cached_property

@@ -66,6 +66,14 @@ def appeal(person: Person, regime: str, *, kind: str = "claim", n: int = 1) -> A
     )
 
 
+def appeal_for(kind: LetterType, person: Person, regime: str, n: int = 1) -> Appeal:
+    """The specimen appeal a letter type answers: a claim, except where the law gives
+    the type no claim (126-FZ extends no claim's term: an operator extends a complaint's)."""
+    if kind.type == "extension" and regime == "telecom":
+        return appeal(person, regime, kind="complaint", n=n)
+    return appeal(person, regime, n=n)
+
+
 def inputs_for(kind: LetterType, paragraphs: int = 1) -> LetterInputs:
     """What staff would type for this letter type; ``paragraphs`` makes answers longer."""
     if kind.type == "answer":
@@ -75,8 +83,18 @@ def inputs_for(kind: LetterType, paragraphs: int = 1) -> LetterInputs:
             amount="300,00 руб.",
             attachments=("Детализация счёта на 2 л. в 1 экз.",),
         )
-    if kind.type == "forwarding":
-        return LetterInputs(forward_to="в Управление Роскомнадзора по Тверской области")
+    if kind.type in ("forwarding", "cover"):
+        return LetterInputs(
+            forward_to="Управление Роскомнадзора по Тверской области",
+            forward_address="170100, г. Тверь, ул. Трёхсвятская, д. 6",
+        )
+    if kind.ground == "repeat":
+        return LetterInputs(
+            decision="от 24.11.2026 № 15",
+            earlier_answers=("от 10.09.2026 № ИСХ-2026-000101", "от 12.10.2026 № ИСХ-2026-000140"),
+        )
+    if kind.ground == "published-answer":
+        return LetterInputs(answer_url="https://svyaz-region.example/otvety/tarify")
     if kind.type == "extension":
         return LetterInputs(
             extended_to=dt.date(2027, 1, 11), reason="запрошены сведения у оператора-партнёра"
@@ -84,5 +102,10 @@ def inputs_for(kind: LetterType, paragraphs: int = 1) -> LetterInputs:
     return LetterInputs()
 
 
-def plans() -> list[tuple[LetterType, PlannedDraft]]:
-    return [(t, PlannedDraft(t.type, t.template, t.ground)) for t in TYPES]
+def plans(regime: str | None = None) -> list[tuple[LetterType, PlannedDraft]]:
+    """Every letter type, or those of one regime."""
+    return [
+        (t, PlannedDraft(t.type, t.template, t.ground))
+        for t in TYPES
+        if regime is None or regime in t.regimes
+    ]

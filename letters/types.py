@@ -6,6 +6,8 @@ A letter type is a ``(type, ground)`` pair as the store keeps it in
 (``data/statutes.toml``), never template text, so a quote is fixed in one
 place.
 
+A type exists in the regimes whose law it applies (``regimes``): 126-FZ's
+claim letters are an operator's, 59-FZ Art. 11 p.5.1 a public body's.
 In the telecom regime the formal checks of 59-FZ are the operator's own
 policy (LAW.md): a letter on such a ground cites the organisation's
 regulation, not 59-FZ.  Provisions that bind an operator directly (126-FZ
@@ -27,40 +29,82 @@ class LetterType:
     heading: str
     statute: str  # key in statutes.toml
     operator_bound: bool = False  # binds an operator itself: cited in the telecom regime too
-    to_sender: bool = True  # False: a record for the file, not sent (no answer is given)
+    to_sender: bool = True  # False: not to the sender (a record for the file, a cover letter)
+    regimes: tuple[str, ...] = ("public", "telecom")  # where the law behind it applies
+    numbered: bool = True  # False: an internal record, which takes no outgoing number
 
-    def heading_for(self, appeal_kind: str) -> str:
-        if self.type == "answer" and appeal_kind == "claim":
-            return "О результатах рассмотрения претензии"
+    def heading_for(self, appeal_kind: str, regime: str = "telecom") -> str:
+        # 126-FZ's «претензия» is an operator's word; a public body answers an «обращение».
+        if appeal_kind == "claim" and regime == "telecom":
+            return _CLAIM_HEADINGS.get(self.type, self.heading)
         return self.heading
 
 
-NOTICE_HEADING = "О результатах рассмотрения обращения"
+_CLAIM_HEADINGS = {
+    "answer": "О результатах рассмотрения претензии",
+    "acknowledgment": "О регистрации претензии",
+}
+
+
+NO_ANSWER_HEADING = "О невозможности дать ответ по существу обращения"
+PUBLIC, TELECOM = ("public",), ("telecom",)
 TYPES: tuple[LetterType, ...] = (
     LetterType("acknowledgment", None, "acknowledgment", "О регистрации обращения", "59-fz-12-1"),
     LetterType("answer", None, "answer", "О результатах рассмотрения обращения", "59-fz-12-1"),
-    LetterType("no-answer", "no-surname", "no-answer", "Заключение", "59-fz-11-1", to_sender=False),
     LetterType(
-        "no-answer", "no-postal-address", "no-answer", "Заключение", "59-fz-11-1", to_sender=False
+        "no-answer",
+        "no-surname",
+        "no-answer",
+        "Заключение",
+        "59-fz-11-1",
+        to_sender=False,
+        numbered=False,
+    ),
+    LetterType(
+        "no-answer",
+        "no-postal-address",
+        "no-answer",
+        "Заключение",
+        "59-fz-11-1",
+        to_sender=False,
+        numbered=False,
     ),
     LetterType("notice", "court-decision", "notice", "О возврате обращения", "59-fz-11-2"),
     LetterType(
         "notice", "abusive", "notice", "О недопустимости злоупотребления правом", "59-fz-11-3"
     ),
-    LetterType("notice", "illegible", "notice", NOTICE_HEADING, "59-fz-11-4"),
-    LetterType("notice", "no-essence", "notice", NOTICE_HEADING, "59-fz-11-4.1"),
+    LetterType("notice", "illegible", "notice", NO_ANSWER_HEADING, "59-fz-11-4"),
+    LetterType("notice", "no-essence", "notice", NO_ANSWER_HEADING, "59-fz-11-4.1"),
     LetterType("notice", "repeat", "notice", "О прекращении переписки", "59-fz-11-5"),
-    LetterType("notice", "state-secret", "notice", NOTICE_HEADING, "59-fz-11-6"),
+    LetterType(
+        "notice",
+        "published-answer",
+        "notice",
+        "О размещении ответа на официальном сайте",
+        "59-fz-11-5.1",
+        regimes=PUBLIC,
+    ),
+    LetterType("notice", "state-secret", "notice", NO_ANSWER_HEADING, "59-fz-11-6"),
     LetterType(
         "notice",
         "claim-late",
         "notice",
-        "Об отказе в удовлетворении претензии",
+        "Об отклонении претензии",
         "126-fz-55-5",
         operator_bound=True,
+        regimes=TELECOM,
     ),
     LetterType(
         "forwarding", "not-competent", "forwarding", "О переадресации обращения", "59-fz-8-3"
+    ),
+    # The letter that goes to the competent body with the appeal (59-FZ Art. 8 p.3).
+    LetterType(
+        "cover",
+        "not-competent",
+        "cover",
+        "О направлении обращения по компетенции",
+        "59-fz-8-3",
+        to_sender=False,
     ),
     LetterType("extension", None, "extension", "О продлении срока рассмотрения", "59-fz-12-2"),
     LetterType(
@@ -70,11 +114,16 @@ TYPES: tuple[LetterType, ...] = (
         "О представлении документов",
         "126-fz-55-6",
         operator_bound=True,
+        regimes=TELECOM,
     ),
 )
 _BY_KEY = {(t.type, t.ground): t for t in TYPES}
 # The ground a staff-initiated letter takes when none is given.
-_DEFAULT_GROUND = {"forwarding": "not-competent", "supplement": "no-contract-copy"}
+_DEFAULT_GROUND = {
+    "forwarding": "not-competent",
+    "cover": "not-competent",
+    "supplement": "no-contract-copy",
+}
 
 
 def letter_type(type_: str, ground: str | None = None) -> LetterType:
@@ -85,6 +134,6 @@ def letter_type(type_: str, ground: str | None = None) -> LetterType:
     return found
 
 
-def type_of_ground(ground: str) -> LetterType | None:
-    """The letter a ground of LAW.md calls for, if it calls for one."""
-    return next((t for t in TYPES if t.ground == ground), None)
+def types_of_ground(ground: str, regime: str) -> list[LetterType]:
+    """The letters a ground of LAW.md calls for in the regime (a forwarding: two)."""
+    return [t for t in TYPES if t.ground == ground and regime in t.regimes]

@@ -29,8 +29,8 @@ from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
 from ocr.latin import reread_latin
 from ocr.orientation import reads_well, recognise_upright
-from ocr.tesseract import Model, PageLayout, PageText, recognise
-from pismo.errors import InputError, OcrError, TooLarge, UnsupportedFile
+from ocr.tesseract import Model, PageLayout, PageText, recognise, time_limit
+from pismo.errors import InputError, OcrError, PageTimeout, TooLarge, UnsupportedFile
 
 # A page with fewer letters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 40
@@ -40,9 +40,11 @@ MIN_TEXT_LAYER_CHARS = 40
 class OcrOptions:
     languages: str = "rus"
     dpi: int = 300
-    max_pixels: int = 200_000_000
-    max_pages: int = 100
+    max_pixels: int = 100_000_000
+    max_pages: int = 50
+    max_item_pixels: int = 500_000_000
     layout: PageLayout = "letter"
+    page_seconds: float | None = 15.0
 
     @property
     def model(self) -> Model:
@@ -100,18 +102,60 @@ def is_pdf(data: bytes) -> bool:
     return data[:1024].lstrip().startswith(b"%PDF")
 
 
+@dataclass
+class Budget:
+    """Pages and pixels that one inbound item may still cost, over all its documents:
+    an e-mail with six 20-page PDFs is read up to the limit, not six times it."""
+
+    pages: int
+    pixels: int
+
+    @classmethod
+    def of(cls, options: OcrOptions) -> Budget:
+        return cls(options.max_pages, options.max_item_pixels)
+
+    def spend(self, pages: int, pixels: int) -> None:
+        if pages > self.pages:
+            raise TooLarge(f"{pages} pages, over the {self.pages} left of the item's page limit")
+        if pixels > self.pixels:
+            raise TooLarge(
+                f"{pixels} pixels, over the {self.pixels} left of the item's pixel limit"
+            )
+        self.pages -= pages
+        self.pixels -= pixels
+
+
+# A scanned page is larger than this on both sides even at 100 dpi; logos and
+# signature images in mail are smaller.
+MIN_PAGE_SIDE = 500
+
+
+def looks_like_page(data: bytes) -> bool:
+    """An image big enough to be a scanned or photographed page (its header only read)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return min(image.size) >= MIN_PAGE_SIDE
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return True  # reading it will say what is wrong
+
+
 def read_document(
-    data: bytes, options: OcrOptions, read_pages: PageMapper = read_pages_serially
+    data: bytes,
+    options: OcrOptions,
+    read_pages: PageMapper = read_pages_serially,
+    budget: Budget | None = None,
 ) -> DocumentText:
-    layer, count = survey(data, options)
+    layer, count, pixels = survey(data, options)
     if layer is not None:
         return layer
+    (budget or Budget.of(options)).spend(count, pixels)
     return DocumentText(pages=tuple(read_pages(data, count, options)), from_text_layer=False)
 
 
-def survey(data: bytes, options: OcrOptions) -> tuple[DocumentText | None, int]:
+def survey(data: bytes, options: OcrOptions) -> tuple[DocumentText | None, int, int]:
     """Check a whole document without decoding its pages: its text layer, if every
-    page has one, and its page count.  Raises the ``InputError`` that quarantines it."""
+    page has one, its page count and the pixels its pages decode to.  Raises the
+    ``InputError`` that quarantines it."""
     if not data:
         raise InputError("empty file")
     if is_pdf(data):
@@ -120,15 +164,15 @@ def survey(data: bytes, options: OcrOptions) -> tuple[DocumentText | None, int]:
                 raise InputError("PDF has no pages")
             if len(pdf) > options.max_pages:
                 raise TooLarge(f"PDF has {len(pdf)} pages, over the limit of {options.max_pages}")
-            for n in range(len(pdf)):
-                _check_pdf_page_size(pdf[n], n, options)
+            pixels = sum(_pdf_page_pixels(pdf[n], n, options) for n in range(len(pdf)))
             layer = [_text_layer(pdf[n]) for n in range(len(pdf))]
             if all(len(text) >= MIN_TEXT_LAYER_CHARS for text in layer):
                 pages = tuple(PageText(text=t, mean_confidence=None, words=()) for t in layer)
-                return DocumentText(pages=pages, from_text_layer=True), len(pdf)
-            return None, len(pdf)
+                return DocumentText(pages=pages, from_text_layer=True), len(pdf), 0
+            return None, len(pdf), pixels
     # Frames are counted and sized from their headers; decoding waits for the workers.
-    return None, sum(1 for _ in _frames(data, options))
+    sizes = [frame.size for frame in _frames(data, options)]
+    return None, len(sizes), sum(width * height for width, height in sizes)
 
 
 def read_page(data: bytes, index: int, options: OcrOptions, path: str | None = None) -> PageText:
@@ -138,7 +182,16 @@ def read_page(data: bytes, index: int, options: OcrOptions, path: str | None = N
     decoding it here as well cost a tenth of Tesseract's own time per page
     (bench/ocr.py).  It is decoded only if the page needs a second look or
     has an address to re-read, or if Tesseract cannot read the file (then
-    decoding says why)."""
+    decoding says why).  A page that takes longer than ``options.page_seconds``
+    comes back empty and ``timed_out``: a person reads it."""
+    with time_limit(options.page_seconds):
+        try:
+            return _read_page(data, index, options, path)
+        except PageTimeout:
+            return PageText(text="", mean_confidence=0.0, words=(), timed_out=True)
+
+
+def _read_page(data: bytes, index: int, options: OcrOptions, path: str | None) -> PageText:
     first = None
     if path is not None and _whole_single_image(data):
         with contextlib.suppress(OcrError):
@@ -197,15 +250,19 @@ def _pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
             raise InputError(f"broken PDF: {exc}") from exc
         try:
             yield pdf
+        except pdfium.PdfiumError as exc:  # a page or its text that PDFium cannot load
+            raise InputError(f"broken PDF: {exc}") from exc
         finally:
             pdf.close()
 
 
-def _check_pdf_page_size(page: pdfium.PdfPage, n: int, options: OcrOptions) -> None:
+def _pdf_page_pixels(page: pdfium.PdfPage, n: int, options: OcrOptions) -> int:
     width, height = page.get_size()
     scale = options.dpi / 72
-    if width * scale * height * scale > options.max_pixels:
+    pixels = int(width * scale * height * scale)
+    if pixels > options.max_pixels:
         raise TooLarge(f"PDF page {n + 1} at {options.dpi} dpi is over the pixel limit")
+    return pixels
 
 
 def _frames(data: bytes, options: OcrOptions, decode: int | None = None) -> Iterator[Image.Image]:
@@ -236,7 +293,8 @@ def _frames(data: bytes, options: OcrOptions, decode: int | None = None) -> Iter
         raise TooLarge(f"image over the pixel limit: {exc}") from exc
     except UnidentifiedImageError as exc:
         raise UnsupportedFile("not an image pismo can read (PDF, PNG, JPEG, TIFF)") from exc
-    except (OSError, SyntaxError, ValueError) as exc:  # truncated or corrupt image data
+    except (OSError, SyntaxError, ValueError, TypeError) as exc:  # truncated or corrupt data
+        # Pillow's TIFF reader raises TypeError («Missing dimensions») on a damaged IFD.
         raise InputError(f"broken image: {exc}") from exc
 
 

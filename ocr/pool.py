@@ -20,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import select
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -43,8 +45,37 @@ def worker_count(setting: int) -> int:
         return os.cpu_count() or 1
 
 
-def _init_worker() -> None:
+def _init_worker(owner: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    threading.Thread(target=_exit_with, args=(owner,), daemon=True, name="owner-watch").start()
+
+
+def _exit_with(owner: int) -> None:
+    """End this worker when the process that owns the pool ends, however it ends.
+
+    A worker is the forkserver's child, not the owner's, and each holds the pipe
+    that keeps the forkserver alive: after a SIGKILL of the owner, workers,
+    forkserver and resource tracker would all wait for each other for good.  A
+    pidfd becomes readable when its process exits; Tesseract runs with the GIL
+    released, so this thread gets its turn even mid-page."""
+    try:
+        watched = os.pidfd_open(owner)
+    except (AttributeError, OSError):  # no pidfd (old kernel): look once a second
+        while _alive(owner):
+            time.sleep(1.0)
+    else:
+        select.select([watched], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _started() -> None:
@@ -98,7 +129,10 @@ class OcrPool:
                 # the main module (the whole CLI) first.
                 context.set_forkserver_preload(["ocr.pool"])
                 executor = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=context, initializer=_init_worker
+                    max_workers=self.workers,
+                    mp_context=context,
+                    initializer=_init_worker,
+                    initargs=(os.getpid(),),
                 )
                 # All workers now, while the main module is hidden: the executor starts
                 # one per job until it has ``workers``, and never starts one again.

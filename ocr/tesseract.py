@@ -17,19 +17,21 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import contextvars
 import ctypes
 import functools
 import itertools
 import os
 import statistics
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from PIL import Image
 
-from pismo.errors import OcrError
+from pismo.errors import OcrError, PageTimeout
 
 # Read by libgomp when libtesseract is loaded, so set before that.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -57,6 +59,31 @@ class PageText:
     text: str
     mean_confidence: float | None  # None where the page had no words
     words: tuple[Word, ...]
+    timed_out: bool = False  # reading it took longer than allowed: a person reads it
+
+
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Every Tesseract call inside shares ``seconds`` (None: no limit); one that would
+    run past the limit stops there and raises ``PageTimeout``."""
+    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _time_left() -> float | None:
+    deadline = _deadline.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise PageTimeout("the page took longer than its time limit")
+    return left
 
 
 @dataclass(frozen=True)
@@ -119,7 +146,7 @@ def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
     tesseract = _load("libtesseract.so.5", "libtesseract.so")
     # Leptonica's library took the name libleptonica with its version 1.83.
     leptonica = _load("liblept.so.5", "libleptonica.so.6", "libleptonica.so", "liblept.so")
-    api = text = pix = ctypes.c_void_p
+    api = text = pix = monitor = ctypes.c_void_p
     integer, number, string = ctypes.c_int, ctypes.c_float, ctypes.c_char_p
     for name, restype, argtypes in [
         ("TessBaseAPICreate", api, []),
@@ -133,6 +160,9 @@ def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
         ("TessBaseAPIGetTsvText", text, [api, integer]),
         ("TessBaseAPIGetUTF8Text", text, [api]),
         ("TessBaseAPIClear", None, [api]),
+        ("TessMonitorCreate", monitor, []),
+        ("TessMonitorDelete", None, [monitor]),
+        ("TessMonitorSetDeadlineMSecs", None, [monitor, integer]),
         ("TessDeleteText", None, [text]),
         (
             "TessBaseAPIDetectOrientationScript",
@@ -168,7 +198,18 @@ class _Engine:
         """The text read, as Tesseract's TSV (words with their boxes and confidences)
         or as plain text."""
         with self.lock, self._image(image):
-            if self._lib.TessBaseAPIRecognize(self._api, None) != 0:
+            left = _time_left()
+            monitor = None
+            if left is not None:  # Tesseract stops by itself at the deadline
+                monitor = self._lib.TessMonitorCreate()
+                self._lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(left * 1000)))
+            try:
+                failed = self._lib.TessBaseAPIRecognize(self._api, monitor) != 0
+            finally:
+                if monitor is not None:
+                    self._lib.TessMonitorDelete(monitor)
+            _time_left()
+            if failed:
                 raise OcrError("Tesseract could not read the page")
             if tsv:
                 pointer = self._lib.TessBaseAPIGetTsvText(self._api, 0)
@@ -182,6 +223,7 @@ class _Engine:
     def orientation(self, image: Image.Image) -> tuple[int, float] | None:
         degrees, confidence = ctypes.c_int(), ctypes.c_float()
         script, script_confidence = ctypes.c_char_p(), ctypes.c_float()
+        _time_left()  # this call takes no deadline: it is not started late
         with self.lock, self._image(image):
             found = self._lib.TessBaseAPIDetectOrientationScript(
                 self._api,

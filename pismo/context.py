@@ -44,7 +44,13 @@ class Context:
     def ocr_options(self) -> OcrOptions:
         s = self.settings
         return OcrOptions(
-            s.ocr.languages, s.ocr.dpi, s.limits.max_image_pixels, s.limits.max_pages, s.ocr.layout
+            languages=s.ocr.languages,
+            dpi=s.ocr.dpi,
+            max_pixels=s.limits.max_image_pixels,
+            max_pages=s.limits.max_pages,
+            max_item_pixels=s.limits.max_item_pixels,
+            layout=s.ocr.layout,
+            page_seconds=s.ocr.page_seconds,
         )
 
     @functools.cached_property

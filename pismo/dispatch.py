@@ -33,9 +33,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from letters.cells import cell
 from letters.types import letter_type
 from pismo.context import Context
-from pismo.errors import DispatchError
+from pismo.errors import DispatchError, describe
 from pismo.settings import Settings, SmtpSettings
 from pismo.smtp import connected as smtp_connected
 from pismo.states import DraftStatus
@@ -45,7 +46,9 @@ from store.registration import audit
 
 log = logging.getLogger("pismo.dispatch")
 AUTOMATIC_LETTERS = frozenset({"acknowledgment"})
-FILE_ONLY = frozenset({"no-answer"})  # a record for the file: never sent to anyone
+# A record for the file is never sent; a cover letter goes to another body with the
+# appeal itself enclosed, which staff send (pismo knows only the sender's address).
+FILE_ONLY = frozenset({"no-answer", "cover"})
 _AUTOMATIC_ADDRESS = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?|auto-?reply)([+._-][^@]*)?@",
     re.IGNORECASE,
@@ -95,7 +98,8 @@ def build_email(settings: Settings, appeal: Appeal, draft: Draft, pdf: bytes) ->
     msg["To"] = appeal.applicant.email or ""
     subject = (appeal.items[0].meta.get("subject") if appeal.items else None) or ""
     heading = (
-        f"{letter_type(draft.type, draft.ground).heading_for(appeal.kind)} {appeal.reg_number}"
+        f"{letter_type(draft.type, draft.ground).heading_for(appeal.kind, appeal.regime)} "
+        f"{appeal.reg_number}"
     )
     msg["Subject"] = f"Re: {subject} [{appeal.reg_number}]" if subject else heading
     msg["Message-ID"] = draft.message_id
@@ -147,7 +151,13 @@ def _finish(session: Session, draft: Draft, outcome: DraftStatus, via: str, acto
 
 
 def dispatch_draft(ctx: Context, draft_id: int, actor: str = "pismo") -> Sent:
-    """Send one approved letter by e-mail, or file it; post waits for the print batch."""
+    """Send one approved letter by e-mail, or file it; post waits for the print batch.
+
+    The draft is claimed in the store before the message leaves (``not_before``
+    set a while ahead), so a second ``pismo dispatch`` running at the same time
+    skips it; a process that dies while sending leaves the claim to expire, and the
+    retry sends the same Message-ID."""
+    smtp = ctx.settings.smtp
     with transaction(ctx.db) as s:
         draft = _load(s, draft_id)
         if draft.status != DraftStatus.approved:
@@ -162,36 +172,64 @@ def dispatch_draft(ctx: Context, draft_id: int, actor: str = "pismo") -> Sent:
         if draft.type in AUTOMATIC_LETTERS and _automatic_sender(appeal):
             _finish(s, draft, DraftStatus.suppressed, via, actor)
             return Sent(draft_id, "suppressed", "the sender's address is automatic")
-        if not ctx.settings.smtp.host:
+        if not smtp.host:
             return Sent(draft_id, "skipped", "smtp.host is not set: e-mail letters wait")
-        if draft.attempts >= ctx.settings.smtp.max_attempts:
+        if draft.attempts >= smtp.max_attempts:
             return Sent(draft_id, "skipped", "attempts exhausted: see last_error")
+        now = utcnow()
+        if draft.not_before is not None and _aware(draft.not_before) > now:
+            return Sent(draft_id, "skipped", f"not before {draft.not_before:%H:%M:%S} UTC")
         if draft.message_id is None:
-            domain = (ctx.settings.smtp.from_address or ctx.settings.org.email).rpartition("@")[2]
+            domain = (smtp.from_address or ctx.settings.org.email).rpartition("@")[2]
             draft.message_id = new_message_id(domain)
         draft.attempts += 1
-        message = build_email(ctx.settings, appeal, draft, ctx.blobs.get(draft.pdf_hash))
-    try:
-        send_email(ctx.settings.smtp, message)
-    except DispatchError as exc:
-        with transaction(ctx.db) as s:
-            draft = s.get_one(Draft, draft_id)
-            draft.last_error = str(exc)
+        draft.not_before = now + dt.timedelta(seconds=3 * smtp.timeout + 60)
+        attempt = draft.attempts
+        error: DispatchError | None = None
+        try:
+            message = build_email(ctx.settings, appeal, draft, ctx.blobs.get(draft.pdf_hash))
+        except Exception as exc:  # one letter that cannot be built never stops the others
+            error = DispatchError(f"the message cannot be built: {describe(exc)}")
+    # The claim is committed before the message leaves; the store is not held meanwhile.
+    if error is None:
+        error = _sent_or_error(smtp, message)
+    with transaction(ctx.db) as s:
+        draft = s.get_one(Draft, draft_id, with_for_update=True)
+        if error is not None:
+            draft.last_error = str(error)
+            draft.not_before = utcnow() + retry_delay(attempt)
             audit(
                 s,
                 "send_failed",
                 actor=actor,
                 appeal_id=draft.appeal_id,
                 draft_id=draft_id,
-                attempt=draft.attempts,
-                error=type(exc.__cause__).__name__,
+                attempt=attempt,
+                error=type(error.__cause__ or error).__name__,
             )
-        log.warning("draft %s: sending failed (attempt %s)", draft_id, draft.attempts)
-        return Sent(draft_id, "failed", str(exc))
-    with transaction(ctx.db) as s:
-        draft = s.get_one(Draft, draft_id)
+            log.warning("draft %s: sending failed (attempt %s)", draft_id, attempt)
+            return Sent(draft_id, "failed", str(error))
+        draft.not_before = None
         _finish(s, draft, DraftStatus.sent, "email", actor)
     return Sent(draft_id, "sent")
+
+
+def _sent_or_error(smtp: SmtpSettings, message: EmailMessage) -> DispatchError | None:
+    try:
+        send_email(smtp, message)
+    except DispatchError as exc:
+        return exc
+    return None
+
+
+def retry_delay(attempt: int) -> dt.timedelta:
+    """A minute after the first failure, doubling each time, at most six hours."""
+    return dt.timedelta(seconds=min(60 * 2 ** (attempt - 1), 6 * 3600))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back naive UTC datetimes."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def dispatch_pending(ctx: Context, actor: str = "pismo") -> list[Sent]:
@@ -243,7 +281,10 @@ def _register_pdf(ctx: Context, day: dt.date, rows: list[dict[str, str]]) -> byt
 
 
 def print_batch(ctx: Context, day: dt.date, actor: str = "pismo") -> PrintBatch | None:
-    """Collect every approved paper letter into the day's batch; None when there are none."""
+    """Collect every approved paper letter into a new batch of the day; None when there
+    are none.  Batches of one day are numbered (``DAY/1``, ``DAY/2``), never overwritten,
+    and a letter is claimed for its batch in the store before anything is written, so two
+    runs at once never print the same letter twice."""
     import pikepdf
 
     with transaction(ctx.db) as s:
@@ -252,47 +293,54 @@ def print_batch(ctx: Context, day: dt.date, actor: str = "pismo") -> PrintBatch 
             .where(Draft.status == DraftStatus.approved)
             .options(selectinload(Draft.appeal).selectinload(Appeal.applicant))
             .order_by(Draft.id)
+            .with_for_update(of=Draft)
         ).all()
         drafts = [d for d in candidates if delivery(d.appeal, d) == "post"]
-    if not drafts:
-        return None
-    folder = ctx.settings.print_dir / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    merged = pikepdf.Pdf.new()
-    pages = []
-    for draft in drafts:
-        with pikepdf.Pdf.open(io.BytesIO(ctx.blobs.get(draft.pdf_hash))) as letter:
-            merged.pages.extend(letter.pages)
-            pages.append(len(letter.pages))
-    batch = PrintBatch(
-        day,
-        folder / "letters.pdf",
-        folder / "register.csv",
-        folder / "register.pdf",
-        tuple(d.id for d in drafts),
-    )
-    merged.save(batch.pdf)
-    rows = _register_rows(drafts, pages)
-    with batch.register_csv.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=REGISTER_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    batch.register_pdf.write_bytes(_register_pdf(ctx, day, rows))
-    with transaction(ctx.db) as s:
-        for draft_id in batch.draft_ids:
-            draft = s.get_one(Draft, draft_id, with_for_update=True)
-            if draft.status == DraftStatus.approved:
-                draft.status = DraftStatus.printed
-                draft.sent_via = "post"
-                audit(
-                    s,
-                    "printed",
-                    actor=actor,
-                    appeal_id=draft.appeal_id,
-                    draft_id=draft_id,
-                    batch=day.isoformat(),
-                )
+        if not drafts:
+            return None
+        folder = _new_batch_folder(ctx.settings.print_dir / day.isoformat())
+        name = f"{day.isoformat()}/{folder.name}"
+        for draft in drafts:
+            draft.status = DraftStatus.printed
+            draft.sent_via = "post"
+            draft.batch = name
+            audit(
+                s, "printed", actor=actor, appeal_id=draft.appeal_id, draft_id=draft.id, batch=name
+            )
+        merged = pikepdf.Pdf.new()
+        pages = []
+        for draft in drafts:
+            with pikepdf.Pdf.open(io.BytesIO(ctx.blobs.get(draft.pdf_hash))) as letter:
+                merged.pages.extend(letter.pages)
+                pages.append(len(letter.pages))
+        batch = PrintBatch(
+            day,
+            folder / "letters.pdf",
+            folder / "register.csv",
+            folder / "register.pdf",
+            tuple(d.id for d in drafts),
+        )
+        rows = _register_rows(drafts, pages)
+        # Written inside the transaction: if any file fails, the letters stay approved.
+        merged.save(batch.pdf)
+        with batch.register_csv.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=REGISTER_COLUMNS)
+            writer.writeheader()
+            writer.writerows({key: cell(value) for key, value in row.items()} for row in rows)
+        batch.register_pdf.write_bytes(_register_pdf(ctx, day, rows))
     return batch
+
+
+def _new_batch_folder(day_folder: Path) -> Path:
+    """The day's next batch folder, made here: ``mkdir`` fails if another run took it."""
+    day_folder.mkdir(parents=True, exist_ok=True)
+    n = 1 + max((int(p.name) for p in day_folder.iterdir() if p.name.isdigit()), default=0)
+    while True:
+        try:
+            (day_folder / str(n)).mkdir(mode=0o700)
+            return day_folder / str(n)
+        except FileExistsError:
+            n += 1
 
 
 def confirm_posted(ctx: Context, draft_ids: list[int], actor: str) -> int:

@@ -11,6 +11,8 @@ The tree::
     │   ├── UnsupportedFile      a file type pismo does not read
     │   ├── TooLarge             over a size or pixel limit from settings
     │   └── OcrError             Tesseract failed on a page
+    │       └── PageTimeout      a page took longer than ocr.page_seconds (caught in
+    │                            ocr: the page goes to a person instead)
     ├── RenderError              a letter could not be rendered to PDF
     ├── Conflict                 the item is not in a state the command applies to
     │   └── DraftStateError      a draft cannot be edited or approved in its state
@@ -29,6 +31,8 @@ the command with the exit code below and a message that says what to do.
 from __future__ import annotations
 
 import enum
+import errno
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 
 class ExitCode(enum.IntEnum):
@@ -84,6 +88,10 @@ class OcrError(InputError):
     pass
 
 
+class PageTimeout(OcrError):
+    pass
+
+
 class RenderError(PismoError):
     exit_code = ExitCode.render
 
@@ -122,3 +130,37 @@ class AuthError(PismoError):
 
 class LockedOut(AuthError):
     """Too many failed logins of this name lately; the password is not even checked."""
+
+
+def describe(exc: BaseException) -> str:
+    """An unexpected exception as a reason a person reads: its type and its message."""
+    message = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+_PASSING_ERRNOS = frozenset({errno.ENOSPC, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure that says nothing about the item: the same bytes may go through later."""
+    if isinstance(exc, MemoryError | TimeoutError | ConnectionError):
+        return True
+    return isinstance(exc, OSError) and exc.errno in _PASSING_ERRNOS
+
+
+_SECRET_PARAMS = frozenset({"password", "pass", "passwd", "pwd", "secret", "token", "access_token"})
+
+
+def masked_url(url: str) -> str:
+    """A URL safe to print in a message: its password, and any secret in its query, as ***."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user, colon, _password = userinfo.partition(":")
+        netloc = f"{user}{':***' if colon else ''}@{host}"
+    query = "&".join(
+        f"{key}=***" if key.lower() in _SECRET_PARAMS else f"{key}={value}"
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))

@@ -23,6 +23,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from letters.cells import cell
 from letters.render import Renderer, template_environment
 from store.reports import Count, Report
 
@@ -78,7 +79,7 @@ def report_csv(report: Report) -> str:
     writer.writerow(["summary", "p90_days", "90-й процентиль дней", _plain(report.days.p90)])
     for name, _question, counts in report.sections():
         for c in counts:
-            writer.writerow([name, c.key, c.label, c.count])
+            writer.writerow([name, cell(c.key), cell(c.label), c.count])
     for number in report.overdue:
         writer.writerow(["overdue", number, "Просрочено сейчас", 1])
     return out.getvalue()
@@ -89,6 +90,12 @@ def _plain(value: float | None) -> str:
 
 
 # --- XLSX ---------------------------------------------------------------------------------
+
+
+def text_cell(target: Any, value: str) -> None:
+    """Text stored as text: openpyxl makes any string starting with «=» a formula."""
+    target.value = value
+    target.data_type = "s"
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -112,7 +119,7 @@ def report_xlsx(report: Report) -> bytes:
             continue
         sheet.cell(row, 1, question).font = Font(bold=True)
         for i, c in enumerate(counts, start=1):
-            sheet.cell(row + i, 1, c.label)
+            text_cell(sheet.cell(row + i, 1), c.label)
             sheet.cell(row + i, 2, c.count)
         chart = BarChart()
         chart.type = "bar" if len(counts) <= 12 else "col"
@@ -143,6 +150,7 @@ STYLE: dict[Any, Any] = {
     "svg.hashsalt": "pismo",  # the same report draws the same bytes
     "font.family": "DejaVu Sans",
     "font.size": 9,
+    "text.parse_math": False,  # a department named «$\\frac{1}{» is a name, not TeX
     "axes.spines.top": False,
     "axes.spines.right": False,
 }

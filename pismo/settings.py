@@ -40,6 +40,11 @@ class OrgProfile(BaseModel):
     email: str = Field(
         "appeals@svyaz-region.example", description="E-mail address on the letterhead."
     )
+    website: str = Field(
+        "https://svyaz-region.example",
+        description="The organisation's official website; a letter on 59-FZ Art. 11 p.5.1 "
+        "names it when staff give no page of their own.",
+    )
     regime: Regime = Field(
         "telecom",
         description="Legal regime: 'public' (59-FZ, state and municipal bodies) or "
@@ -90,6 +95,9 @@ class OcrSettings(BaseModel):
         description="A page whose mean word confidence is below this goes to a person.",
     )
     workers: int = Field(0, ge=0, description="OCR worker processes; 0 means one per CPU core.")
+    page_seconds: float = Field(
+        15.0, gt=0, description="Longest a page may take; a slower one goes to a person."
+    )
 
 
 class Limits(BaseModel):
@@ -97,9 +105,14 @@ class Limits(BaseModel):
         50_000_000, gt=0, description="Largest inbound file or message, in bytes."
     )
     max_image_pixels: int = Field(
-        200_000_000, gt=0, description="Largest decoded image or page, in pixels."
+        100_000_000, gt=0, description="Largest decoded image or page, in pixels."
     )
-    max_pages: int = Field(100, gt=0, description="Most pages read from one scanned document.")
+    max_pages: int = Field(
+        50, gt=0, description="Most pages read from one item: a scan, or all of an e-mail's."
+    )
+    max_item_pixels: int = Field(
+        500_000_000, gt=0, description="Most pixels decoded for one item, over all its pages."
+    )
     max_attachment_bytes: int = Field(
         25_000_000, gt=0, description="Largest single mail attachment, decoded, in bytes."
     )
@@ -158,6 +171,17 @@ class ReviewSettings(BaseModel):
     )
     lockout_minutes: int = Field(
         15, gt=0, description="The window of login_attempts, and how long a lock lasts."
+    )
+    address_attempts: int = Field(
+        20,
+        gt=0,
+        description="Failed logins from one client address in lockout_minutes, over all "
+        "names, before that address is refused for the rest of that time.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses of reverse proxies in front of the app: behind them the "
+        "client address is taken from X-Forwarded-For.",
     )
 
 

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, Field, SecretStr
 
-from pismo.errors import ConfigError
+from pismo.errors import ConfigError, masked_url
 
 OAuthMechanism = Literal["XOAUTH2", "OAUTHBEARER"]
 SECRET_FIELDS = ("password", "client_id", "client_secret", "refresh_token")
@@ -234,19 +234,9 @@ def mailbox_identity(url: str) -> str:
     """``user@host/FOLDER`` of an IMAP URL, without its password."""
     parsed = urlparse(url)
     if parsed.scheme not in ("imap", "imaps") or not parsed.hostname:
-        raise ConfigError(f"mailbox url: expected imap://user@host/FOLDER, got {mask_url(url)!r}")
+        raise ConfigError(f"mailbox url: expected imap://user@host/FOLDER, got {masked_url(url)!r}")
     folder = unquote(parsed.path.lstrip("/")) or "INBOX"
     return f"{unquote(parsed.username or '')}@{parsed.hostname}/{folder}"
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password, if any, replaced by ``***``."""
-    parsed = urlparse(url)
-    if parsed.password is None:
-        return url
-    netloc = parsed.netloc.rpartition("@")
-    user = netloc[0].partition(":")[0]
-    return parsed._replace(netloc=f"{user}:***@{netloc[2]}").geturl()
 
 
 def for_mailbox(box: MailboxSettings, mail: MailSettings) -> MailSettings:

@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from pismo.errors import ConfigError, StoreError
+from pismo.errors import ConfigError, StoreError, masked_url
 
 
 def normalise_url(url: str) -> URL:
@@ -27,7 +27,7 @@ def normalise_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except sa.exc.ArgumentError as exc:
-        raise ConfigError(f"db_url {url!r} is not a database URL: {exc}") from exc
+        raise ConfigError(f"db_url {masked_url(url)!r} is not a database URL") from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 import holidays
 
 # Grounds whose notice to the sender is due within 7 days of registration.
-NOTICE_GROUNDS = frozenset({"court-decision", "illegible", "no-essence", "not-competent"})
-NOTICE_DAYS = 7  # 59-FZ Art. 8 p.3, Art. 11 p.2, p.4, p.4.1
+NOTICE_GROUNDS = frozenset(
+    {"court-decision", "illegible", "no-essence", "not-competent", "published-answer"}
+)
+NOTICE_DAYS = 7  # 59-FZ Art. 8 p.3, Art. 11 p.2, p.4, p.4.1, p.5.1
 REGISTER_DAYS = 3  # 59-FZ Art. 8 p.2
 ANSWER_DAYS = 30  # 59-FZ Art. 12 p.1; 126-FZ Art. 55 p.7
 LONG_DISTANCE_ANSWER_DAYS = 60  # 126-FZ Art. 55 p.8

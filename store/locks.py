@@ -19,6 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
 from store.db import engine_for, normalise_url
 
 
@@ -75,3 +78,11 @@ def _held(db_url: str, name: str, *, wait: bool) -> Iterator[bool]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def serialise(session: Session, name: str) -> None:
+    """Hold ``name`` until the session's transaction ends: transactions that count
+    and then write (failed logins) take turns.  SQLite's ``BEGIN IMMEDIATE``
+    already makes every writing transaction take its turn."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _key(name)})

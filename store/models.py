@@ -193,6 +193,10 @@ class Draft(Base):
     sent_via: Mapped[str | None] = mapped_column(sa.String(16))  # email / post
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # Migration 0008: no attempt before this time: another process is sending it, or
+    # the last attempt failed and the next one waits; and the print batch it went into.
+    not_before: Mapped[dt.datetime | None]
+    batch: Mapped[str | None] = mapped_column(sa.String(32))
 
     appeal: Mapped[Appeal] = relationship(back_populates="drafts")
 

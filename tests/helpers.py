@@ -308,3 +308,49 @@ def use_smtp(ctx: Context, port: int) -> None:
     ctx.settings.smtp.port = port
     ctx.settings.smtp.starttls = False
     ctx.settings.smtp.timeout = 5
+
+
+# --- where text sits on a PDF page ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A run of text on a page, at its baseline's start, in points from bottom left."""
+
+    text: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class PlacedPage:
+    width: float
+    height: float
+    runs: list[Placed]
+
+    def find(self, text: str) -> Placed | None:
+        return next((r for r in self.runs if text in r.text), None)
+
+
+def placed_text(pdf: bytes) -> list[PlacedPage]:
+    """Every page's text runs with their positions (the text matrix times the CTM)."""
+    import io
+
+    from pypdf import PdfReader
+
+    def runs_of(page: Any) -> list[Placed]:
+        runs: list[Placed] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                runs.append(Placed(" ".join(text.split()), x, y))
+
+        page.extract_text(visitor_text=visit)
+        return runs
+
+    return [
+        PlacedPage(float(p.mediabox.width), float(p.mediabox.height), runs_of(p))
+        for p in PdfReader(io.BytesIO(pdf)).pages
+    ]

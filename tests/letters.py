@@ -72,3 +72,18 @@ def letter_text(n: int) -> str:
         surname="Иванов", name="Пётр", patronymic="Сергеевич", n=n, postcode=170000 + n
     ).replace("Прошу вернуть 300 руб.", PHRASE + ". Прошу вернуть 300 руб.")
     return text.translate(str.maketrans({"«": '"', "»": '"', "№": "N"}))
+
+
+def with_attachments(n: int, *parts: tuple[str, str, bytes]) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Иванов Пётр <user{n}@mail.example>"
+    msg["Subject"] = "Претензия"
+    msg["Message-ID"] = f"<attached-{n}@pismo.example>"
+    msg.set_content(
+        "Прошу вернуть 500 рублей, списанных за услугу, которую я не подключал.\n"
+        "Иванов Пётр Сергеевич, 170001, г. Тверь, ул. Советская, д. 1, кв. 2"
+    )
+    for name, ctype, data in parts:
+        maintype, subtype = ctype.split("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return bytes(msg)

@@ -109,3 +109,43 @@ def test_killed_workers_on_postgresql_lose_and_double_nothing(
             sa.text("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
         ).scalar()
     assert stuck == 0
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_a_killed_daemon_leaves_no_ocr_process_behind(env: dict[str, str], tmp_path: Path) -> None:
+    """The OCR pool's forkserver, workers and resource tracker end with their owner."""
+    from tests.helpers import SAMPLES, output, wait_for
+
+    scans = Path(env["PISMO_DATA_DIR"]) / "scans"
+    scans.mkdir(parents=True)
+    (scans / "letter.png").write_bytes((SAMPLES / "scans" / "01-claim.png").read_bytes())
+    proc = start({**env, "PISMO_SETTLE_SECONDS": "0", "PISMO_OCR__WORKERS": "2"}, "run")
+    wait_for(lambda: "registered" in output(env), "the scan registered", timeout=120)
+    pool = descendants(proc.pid)
+    assert len(pool) >= 4  # forkserver, two workers, resource tracker
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    wait_for(lambda: not any(running(pid) for pid in pool), "the OCR processes ended", 20)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -13,10 +14,16 @@ from pypdf import PdfReader
 
 from pismo.actions import appeals as actions
 from pismo.context import Context
-from pismo.dispatch import confirm_posted, dispatch_pending, is_automatic_address, print_batch
+from pismo.dispatch import (
+    confirm_posted,
+    dispatch_draft,
+    dispatch_pending,
+    is_automatic_address,
+    print_batch,
+)
 from pismo.errors import Forbidden
 from store.db import transaction
-from store.models import Appeal, Draft, Event
+from store.models import Appeal, Draft, Event, utcnow
 from tests.helpers import appeal, make_user, open_draft, smtp_server, use_smtp
 from tests.letters import appeal_eml
 from tests.servers import free_port
@@ -69,10 +76,28 @@ def test_a_failed_send_stays_approved_and_is_retried_with_the_same_id(
     first_id = row.message_id
     with smtp_server() as (port, mailbox):
         use_smtp(ctx, port)
+        [waiting] = dispatch_pending(ctx)  # the next attempt waits a minute
+        assert waiting.outcome == "skipped" and "not before" in waiting.detail
+        with transaction(ctx.db) as s:
+            s.get_one(Draft, draft.id).not_before = utcnow() - dt.timedelta(seconds=1)
         assert [r.outcome for r in dispatch_pending(ctx)] == ["sent"]
     row = draft_row(ctx, draft.id)
     assert row.status == "sent" and row.attempts == 2 and row.last_error is None
     assert mailbox.messages[0]["Message-ID"] == first_id
+
+
+def test_two_dispatches_at_once_send_a_letter_once(ctx: Context) -> None:
+    approver = make_user(ctx, "anna", "approver")
+    draft = open_draft(ctx, appeal(ctx, 6))
+    actions.approve_draft(ctx, draft.id, approver)  # no SMTP yet: it waits approved
+    with smtp_server() as (port, mailbox):
+        use_smtp(ctx, port)
+        with ThreadPoolExecutor(4) as pool:
+            outcomes = sorted(
+                r.outcome for r in pool.map(dispatch_draft, [ctx] * 4, [draft.id] * 4)
+            )
+    assert outcomes == ["sent", "skipped", "skipped", "skipped"]
+    assert len(mailbox.messages) == 1
 
 
 def test_no_automatic_letter_to_an_automatic_address(ctx: Context) -> None:
@@ -122,6 +147,10 @@ def test_the_claim_workflow(ctx: Context) -> None:
     actions.decide(ctx, appeal_id, "founded", "возврат 300 руб.", approver)
     with pytest.raises(Forbidden):
         actions.dispute(ctx, appeal_id, clerk)  # a second review happens once
+    with pytest.raises(Forbidden):  # 126-FZ Art. 55 gives a claim no extension
+        actions.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
+    with transaction(ctx.db) as s:  # an operator extends a complaint under its regulation
+        s.get_one(Appeal, appeal_id).kind = "complaint"
     notice_id = actions.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
     with pytest.raises(Forbidden):
         actions.extend(ctx, appeal_id, 10, "ещё", approver)
@@ -147,3 +176,22 @@ def test_correcting_the_surname_lifts_the_no_surname_ground(ctx: Context) -> Non
         assert row.grounds == [] and row.applicant.surname == "Сидорова"
         statuses = {(d.type, d.status) for d in row.drafts}
     assert statuses == {("no-answer", "superseded"), ("acknowledgment", "draft")}
+
+
+def test_a_second_batch_of_the_day_keeps_the_first(ctx: Context) -> None:
+    approver = make_user(ctx, "anna", "approver")
+    batches = []
+    for n in (7, 8):
+        appeal_id = appeal(ctx, n)
+        with transaction(ctx.db) as s:
+            row = s.get_one(Appeal, appeal_id)
+            row.wants_paper_reply = True
+            row.applicant.surname = '=HYPERLINK("http://evil.example")'  # as a reader may find it
+        actions.approve_draft(ctx, open_draft(ctx, appeal_id).id, approver)
+        batches.append(print_batch(ctx, dt.date(2026, 11, 24)))
+    first, second = batches
+    assert first is not None and second is not None
+    assert first.pdf != second.pdf and first.pdf.exists() and second.pdf.exists()
+    assert first.pdf.parent.name == "1" and second.pdf.parent.name == "2"
+    [row] = list(csv.DictReader(second.register_csv.open(encoding="utf-8")))
+    assert row["addressee"].startswith("'=HYPERLINK")  # shown as text, never run

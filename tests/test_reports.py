@@ -3,7 +3,9 @@ and the report read back from every format it is written in."""
 
 from __future__ import annotations
 
+import base64
 import csv
+import dataclasses
 import datetime as dt
 import io
 import subprocess
@@ -16,7 +18,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from pismo.reports import report_csv, report_html, report_pdf, report_xlsx
+from pismo.reports import charts, report_csv, report_html, report_pdf, report_xlsx
 from pismo.states import Channel
 from store import db, schema
 from store.models import Appeal, Applicant
@@ -214,3 +216,19 @@ def screenshot(page: Path, png: Path, size: str = "1200,1600") -> None:
          f"--screenshot={png}", f"--window-size={size}", page.as_uri()],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_department_names_are_text_in_every_format(db_url: str) -> None:
+    """Names staff or senders typed: never a formula in a spreadsheet, never TeX in a chart."""
+    schema.ensure_migrated(db_url)
+    names = ['=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "$\\frac{1}{"]
+    seed(db_url, [dataclasses.replace(SEEDS[0], department=name) for name in names])
+    with db.transaction(db_url) as s:
+        report = build_report(s, *NOVEMBER, tz="Europe/Moscow", today=TODAY)
+    labels = {r["label"] for r in csv.DictReader(io.StringIO(report_csv(report)))}
+    assert {"'" + names[0], "'" + names[1], names[2]} <= labels
+    sheet = load_workbook(io.BytesIO(report_xlsx(report)))["Отчёт"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value in names]
+    assert len(cells) == 3 and all(c.data_type == "s" for c in cells)
+    assert "\\frac{1}{" in base64.b64decode(charts(report)["by_department"].split(",")[1]).decode()

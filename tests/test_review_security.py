@@ -4,17 +4,22 @@ expired session; and shows a citizen's letter as text, never as markup."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from pismo.actions.staff import check_password
 from pismo.context import Context
+from pismo.errors import LockedOut
 from pismo.review.app import create_app
 from store.db import transaction
 from store.models import Draft, Event
 from store.users import WebSession
 from tests.helpers import PASSWORD, appeal, logged_in, make_user, open_draft
+from tests.letters import with_attachments
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -154,3 +159,55 @@ def test_html_in_a_letter_is_shown_escaped(ctx: Context) -> None:
     assert "&lt;script&gt;alert(" in page.text
     assert "script-src" not in page.headers["content-security-policy"]  # default-src 'self'
     assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_attachment_with_a_cyrillic_name_downloads(ctx: Context) -> None:
+    make_user(ctx, "anna", "approver")
+    letter = with_attachments(3, ("Договор №1.txt", "text/plain", b"copy"))
+    appeal_id = appeal(ctx, 3, data=letter)
+    client, _ = logged_in(ctx, "anna")
+    [link] = re.findall(r'href="(/attachments/\d+)"', client.get(f"/appeals/{appeal_id}").text)
+    download = client.get(link)
+    assert download.status_code == 200 and download.content == b"copy"
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"filename*=UTF-8''{quote('Договор №1.txt')}" in disposition
+
+
+def test_forty_guesses_at_once_are_counted_one_by_one(ctx: Context) -> None:
+    """On PostgreSQL as on SQLite: each guess sees the failures before it."""
+    make_user(ctx, "anna", "approver")
+    attempts = ctx.settings.review.login_attempts
+
+    def guess(n: int) -> str:
+        try:
+            with transaction(ctx.db) as s:
+                check_password(s, "anna", f"guess-{n}", attempts=attempts)
+        except LockedOut:
+            return "locked"
+        return "wrong"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(guess, range(40)))
+    assert outcomes.count("wrong") == attempts and outcomes.count("locked") == 40 - attempts
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_one_address_guessing_many_names_is_refused(ctx: Context) -> None:
+    ctx.settings.review.trusted_proxies = ["testclient"]  # the test client's own address
+    ctx.settings.review.address_attempts = 3
+    make_user(ctx, "anna", "approver")
+    client = TestClient(create_app(ctx))
+
+    def attempt(name: str, forwarded: str) -> str:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+        assert token
+        data = {"name": name, "password": "guess", "csrf": token.group(1)}
+        headers = {"X-Forwarded-For": f"198.51.100.1, {forwarded}"}
+        response = client.post("/login", data=data, headers=headers, follow_redirects=False)
+        return str(response.headers["location"])
+
+    assert all("error=wrong" in attempt(f"user{n}", "203.0.113.9") for n in range(3))
+    assert "error=locked" in attempt("user9", "203.0.113.9")
+    assert "error=wrong" in attempt("user9", "203.0.113.10")  # another client, same proxy

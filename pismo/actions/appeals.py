@@ -265,6 +265,10 @@ def extend(ctx: Context, appeal_id: int, days: int, reason: str, actor: Staff) -
         appeal = _appeal(s, appeal_id, lock=True)
         if appeal.extended_to is not None or appeal.answer_by is None:
             raise Forbidden("the answer term can be extended once")
+        if appeal.regime == "telecom" and appeal.kind == "claim":
+            # LAW.md: 59-FZ Art. 12 p.2 extends public-regime appeals; 126-FZ Art. 55
+            # gives a claim its 30 (or 60) days and no extension, whatever a regulation says.
+            raise Forbidden("a claim's answer term (126-FZ Art. 55) cannot be extended")
         new_term = ctx.calendar.calendar_term(appeal.answer_by, days)
         appeal.extended_to = new_term
         audit(

@@ -28,11 +28,14 @@ from pismo.context import Context
 from pismo.errors import DraftStateError, NotFound
 from pismo.settings import OrgProfile
 from pismo.stages.draft import draft_path
+from pismo.stages.history import earlier_answers
 from pismo.states import OPEN_DRAFTS, DraftStatus
 from store.db import transaction
 from store.models import Appeal, Draft
 from store.registration import OUTGOING, audit, next_number
 from store.search import index_appeal
+
+SIGNATORY = "signatory"  # key in Draft.inputs: who signed the approved letter
 
 
 def _appeal(s: Session, appeal_id: int) -> Appeal:
@@ -52,7 +55,9 @@ def _render(
     today: dt.date,
     out_number: str | None = None,
 ) -> bytes:
-    context = letter_context(appeal, plan, ctx.settings.org, today, inputs, out_number)
+    context = letter_context(
+        appeal, plan, ctx.settings.org, today, inputs, out_number, calendar=ctx.calendar
+    )
     letter = ctx.renderer.letter(plan.template, appeal.regime, context)
     return ctx.renderer.pdfs([letter])[0]
 
@@ -90,6 +95,8 @@ def create_draft(
     plan = _plan(type_, ground)
     with transaction(ctx.db) as s:
         appeal = _appeal(s, appeal_id)
+        if plan.ground == "repeat" and not inputs.earlier_answers:
+            inputs = replace(inputs, earlier_answers=earlier_answers(s, appeal))
         same = [d for d in appeal.drafts if d.type == plan.type]
         for old in same:
             if old.status == DraftStatus.draft:
@@ -158,7 +165,11 @@ def assign_outgoing_number(session: Session, org: OrgProfile, day: dt.date) -> s
 
 
 def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
-    """Finalise a letter: outgoing number and date, final PDF; returns the number."""
+    """Finalise a letter: outgoing number and date, final PDF; returns the number.
+
+    A record for the file («В дело») is not an outgoing letter: it is dated and
+    signed but takes no number, and the returned string is empty.  The letter's
+    signatory is kept with it, for the journal's «Подписал»."""
     today = ctx.today()
     with transaction(ctx.db) as s:
         row = s.get(Draft, draft_id, with_for_update=True)
@@ -167,14 +178,17 @@ def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
         if row.status != DraftStatus.draft:
             raise DraftStateError(f"draft {draft_id} is {row.status}, not a draft")
         appeal = _appeal(s, row.appeal_id)
-        number = assign_outgoing_number(s, ctx.settings.org, today)
+        org = ctx.settings.org
+        numbered = letter_type(row.type, row.ground).numbered
+        number = assign_outgoing_number(s, org, today) if numbered else None
         inputs = LetterInputs.from_dict(row.inputs)
         pdf = _render(
             ctx, appeal, _plan(row.type, row.ground), inputs, today=today, out_number=number
         )
         _store_pdf(ctx, appeal, row, pdf, suffix="approved")
         row.out_number, row.out_date, row.approved_by = number, today, actor
+        row.inputs = {**row.inputs, SIGNATORY: f"{org.signatory_position} {org.signatory_name}"}
         row.status = DraftStatus.approved
-        _audit(s, "draft_approved", row, actor, out_number=number)
+        _audit(s, "draft_approved", row, actor, out_number=number or "")
         index_appeal(s, appeal)  # the outgoing number is searchable from now on
-        return number
+        return number or ""

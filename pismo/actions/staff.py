@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from pismo.errors import AuthError, ConfigError, LockedOut, NotFound
 from pismo.states import Role
+from store.locks import serialise
 from store.models import Event, utcnow
 from store.registration import audit
 from store.users import User, WebSession
@@ -81,26 +82,51 @@ def add_user(session: Session, name: str, role: str, password: str, actor: str) 
 
 
 def check_password(
-    session: Session, name: str, password: str, *, attempts: int = 5, minutes: int = 15
+    session: Session,
+    name: str,
+    password: str,
+    *,
+    attempts: int = 5,
+    minutes: int = 15,
+    address: str | None = None,
+    address_attempts: int = 20,
 ) -> User | None:
     """The active user ``name`` if ``password`` is theirs.  Each failure is recorded;
     after ``attempts`` of them within ``minutes`` the name is locked (``LockedOut``)
-    until the oldest falls out of that window, whatever password comes."""
+    until the oldest falls out of that window, whatever password comes; so is a
+    client ``address`` after ``address_attempts`` failures over all names.
+
+    Logins of one name (and one address) take turns, so forty guesses at once are
+    counted one after another, not all against the same count."""
     since = utcnow() - dt.timedelta(minutes=minutes)
-    failures = session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Event)
-        .where(Event.action == "login_failed", Event.actor == name, Event.at > since)
-    )
-    if (failures or 0) >= attempts:
+    serialise(session, f"login:{name}")
+    if address is not None:
+        serialise(session, f"login-from:{address}")
+        if _failures(session, "login_failed_from", address, since) >= address_attempts:
+            raise LockedOut(f"{address}: too many failed logins in {minutes} minutes")
+    failures = _failures(session, "login_failed", name, since)
+    if failures >= attempts:
         raise LockedOut(f"{name!r}: {failures} failed logins in {minutes} minutes")
     user = session.scalar(sa.select(User).where(User.name == name, User.active.is_(True)))
     try:
         _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, InvalidHashError):
         audit(session, "login_failed", actor=name[:128])
+        if address is not None:
+            audit(session, "login_failed_from", actor=address[:128])
         return None
     return user
+
+
+def _failures(session: Session, action: str, actor: str, since: dt.datetime) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Event)
+            .where(Event.action == action, Event.actor == actor[:128], Event.at > since)
+        )
+        or 0
+    )
 
 
 def deactivate_user(session: Session, name: str, actor: str) -> None:

@@ -9,6 +9,7 @@ journal), ``review`` (the web app, users, approval and dispatch), ``mail``
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -40,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The store, the scans, the drafts and the print batches hold personal data:
+    # nothing pismo creates is readable by other users of the machine.
+    os.umask(0o077)
     try:
         json_logs = settings_module.load_settings(args.config).log_format == "json"
     except PismoError:

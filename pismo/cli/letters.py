@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from letters.drafting import OUTCOMES, LetterInputs, letter_context
 from letters.journal import journal_rows, to_csv, to_pdf
-from letters.specimens import MAN, WOMAN, appeal, inputs_for, plans
+from letters.specimens import MAN, WOMAN, appeal_for, inputs_for, plans
 from letters.types import TYPES
 from pismo.actions.drafts import approve_draft, create_draft, edit_draft
 from pismo.context import Context
@@ -58,6 +58,10 @@ def cmd_draft_new(ctx: Context, args: argparse.Namespace) -> int:
         outcome=args.outcome,
         amount=args.amount,
         forward_to=args.forward_to,
+        forward_address=args.forward_address,
+        pay_by=args.pay_by,
+        decision=args.decision,
+        answer_url=args.answer_url,
         extended_to=args.extend_to,
         reason=args.reason,
         attachments=tuple(args.attach or ()),
@@ -108,9 +112,9 @@ def cmd_draft_specimens(ctx: Context, args: argparse.Namespace) -> int:
     for regime in ("public", "telecom"):
         org = ctx.settings.org.model_copy(update={"regime": regime})
         for person in (MAN, WOMAN):
-            for n, (kind, plan) in enumerate(plans(), start=1):
+            for n, (kind, plan) in enumerate(plans(regime), start=1):
                 context = letter_context(
-                    appeal(person, regime, n=n), plan, org, ctx.today(), inputs_for(kind)
+                    appeal_for(kind, person, regime, n), plan, org, ctx.today(), inputs_for(kind)
                 )
                 letters.append(ctx.renderer.letter(plan.template, regime, context))
                 names.append(f"{regime}-{person.gender}-{kind.type}-{kind.ground or 'any'}")
@@ -119,7 +123,7 @@ def cmd_draft_specimens(ctx: Context, args: argparse.Namespace) -> int:
         path.write_bytes(pdf)
         if args.png and shutil.which("pdftoppm"):
             subprocess.run(
-                ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", path, out / name],
+                ["pdftoppm", "-r", "60", "-png", path, out / name],
                 check=True,
             )
     print(f"{len(names)} specimen letters in {out}")
@@ -145,7 +149,11 @@ def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> No
     a.add_argument("--outcome", choices=sorted(OUTCOMES), help="answer: the decision")
     a.add_argument("--amount", help="answer: money to return, e.g. '300,00 руб.'")
     a.add_argument("--text-file", help="staff's own text (UTF-8; '-' for stdin)")
-    a.add_argument("--forward-to", help="forwarding: the competent body, in the dative case")
+    a.add_argument("--forward-to", help="forwarding, cover: the competent body's name")
+    a.add_argument("--forward-address", help="cover: the competent body's address")
+    a.add_argument("--pay-by", type=dt.date.fromisoformat, help="answer: money paid by YYYY-MM-DD")
+    a.add_argument("--decision", help="repeat: the head's decision, 'от 05.12.2026 № 15'")
+    a.add_argument("--answer-url", help="published-answer: the page with the answer")
     a.add_argument("--extend-to", type=dt.date.fromisoformat, help="extension: YYYY-MM-DD")
     a.add_argument("--reason", help="extension: why the term is extended")
     a.add_argument("--attach", action="append", help="an «Приложение:» line (repeatable)")
@@ -158,7 +166,7 @@ def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> No
     a.set_defaults(func=bind(cmd_draft_edit))
     a = draft.add_parser("specimens", help="Render every letter type as specimens to review.")
     a.add_argument("folder")
-    a.add_argument("--png", action="store_true", help="also a PNG of each first page (pdftoppm)")
+    a.add_argument("--png", action="store_true", help="also a PNG of every page (pdftoppm)")
     a.set_defaults(func=bind(cmd_draft_specimens))
     a = draft.add_parser("approve", help="Give a draft its outgoing number; final PDF.")
     a.add_argument("draft_id", type=int)

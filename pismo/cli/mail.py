@@ -14,9 +14,9 @@ from typing import Any
 from intake.imap import ConnectionLost, ImapMailbox, address_of
 from intake.imap_survey import survey
 from pismo import settings as settings_module
-from pismo.errors import ExitCode, PismoError
+from pismo.errors import ExitCode, PismoError, masked_url
 from pismo.settings import Settings
-from pismo.settings_mail import MailboxSettings, for_mailbox, mask_url
+from pismo.settings_mail import MailboxSettings, for_mailbox
 from pismo.smtp import connected
 
 
@@ -39,7 +39,7 @@ def _test_mailbox(settings: Settings, box: MailboxSettings) -> bool:
         print(f"mailbox {box.name}: FAILED: {exc}")
         return False
     except ConnectionLost as exc:
-        print(f"mailbox {box.name}: FAILED: {mask_url(box.url)} unreachable: {exc}")
+        print(f"mailbox {box.name}: FAILED: {masked_url(box.url)} unreachable: {exc}")
         return False
     department = box.department or settings.departments.get("other", "—")
     unmoved = "" if found.move else f" (processed mail is marked {mail.done_keyword})"

@@ -18,8 +18,7 @@ from pismo import ops
 from pismo import settings as settings_module
 from pismo.actions.transcription import transcribe
 from pismo.cli.common import command, context
-from pismo.errors import ExitCode, NotFound
-from pismo.settings_mail import mask_url
+from pismo.errors import ExitCode, NotFound, masked_url
 from store import db, schema
 from store.export import export_items, item_record
 from store.models import Appeal
@@ -171,10 +170,12 @@ def cmd_settings(args: argparse.Namespace) -> int:
 def masked(name: str, value: object) -> object:
     """A setting as ``pismo settings`` shows it: passwords in URLs and every secret hidden
     (SecretStr fields dump as ``**********`` already)."""
-    if isinstance(value, str) and name in ("db_url", "mail_url"):
-        return mask_url(value)
+    if isinstance(value, str) and "://" in value:
+        return masked_url(value)
     if isinstance(value, list) and name == "mailboxes":
-        return [{**box, "url": mask_url(box["url"])} for box in value if isinstance(box, dict)]
+        return [{**box, "url": masked_url(box["url"])} for box in value if isinstance(box, dict)]
+    if value and name.rpartition(".")[2] in ("password", "secret", "token"):
+        return "***"
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request, Response
@@ -72,6 +73,8 @@ def login(
                 password,
                 attempts=settings.review.login_attempts,
                 minutes=settings.review.lockout_minutes,
+                address=client_address(request, settings.review.trusted_proxies),
+                address_attempts=settings.review.address_attempts,
             )
             token = open_session(s, user, settings.review.session_minutes) if user else None
     except LockedOut:
@@ -225,12 +228,31 @@ def attachment(attachment_id: int, staff: Viewer, app: App) -> Response:
         if row is None:
             raise NotFound(f"no attachment {attachment_id}")
         digest, name = row.content_hash, row.filename
-    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name) or "attachment"
     return Response(
         app.ctx.blobs.get(digest),
         media_type="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{safe}"'},
+        headers={"Content-Disposition": download_as(name)},
     )
+
+
+def client_address(request: Request, trusted_proxies: list[str]) -> str:
+    """The address the request came from; behind a trusted proxy, the nearest address
+    in X-Forwarded-For that is not one of the proxies (the rest could be forged)."""
+    peer = request.client.host if request.client else "unknown"
+    if peer not in trusted_proxies:
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+    for hop in reversed(hops):
+        if hop and hop not in trusted_proxies:
+            return hop
+    return peer
+
+
+def download_as(name: str) -> str:
+    """A Content-Disposition any name fits in: HTTP headers are Latin-1, so the name
+    goes as RFC 5987's ``filename*`` in UTF-8, with an ASCII ``filename`` for old clients."""
+    plain = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "_" for ch in name)
+    return f"attachment; filename=\"{plain or 'attachment'}\"; filename*=UTF-8''{quote(name)}"
 
 
 __all__ = ["STATIC", "router", "state"]

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from intake.sources import SCAN_SUFFIXES, put_away, read_file
+from intake.sources import SCAN_SUFFIXES, put_away, read_file, shown_name
 from pismo.context import Context
 from pismo.errors import InputError
 from pismo.running.chain import advance_many
-from pismo.stages.read import ItemText, text_of, unread
+from pismo.stages.read import ReadResult, text_of, unread
 from pismo.stages.receive import receive
 from pismo.states import ItemState
 
@@ -38,6 +38,7 @@ class Claimed:
     path: Path
     item_id: int
     new: bool
+    version: tuple[int, int] | None
 
 
 def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -61,27 +62,25 @@ class Batch:
         for path in chunk:
             try:
                 incoming = read_file(path, self.ctx.settings.limits.max_file_bytes)
-                yield Claimed(path, *receive(self.ctx, incoming))
+                yield Claimed(path, *receive(self.ctx, incoming), incoming.version)
             except InputError as exc:
                 self.failed += 1
-                self.report(f"{path}\tfailed: {exc}")
+                self.report(f"{shown_name(str(path))}\tfailed: {exc}")
                 if self.drop_root is not None:
                     put_away(path, self.drop_root, ok=False, reason=str(exc))
 
-    def finish(
-        self, claimed: list[Claimed], texts: dict[int, Future[ItemText | InputError]]
-    ) -> None:
+    def finish(self, claimed: list[Claimed], texts: dict[int, Future[ReadResult]]) -> None:
         """Register a chunk's items in order, each as soon as its reading is in (while
         the workers read the rest), then draft them all at once."""
         items = [(c.item_id, c.new) for c in claimed]
         outcomes = advance_many(self.ctx, items, drafts=self.drafts, texts=texts)
         for c, outcome in zip(claimed, outcomes, strict=True):
-            self.report(f"{c.path}\t{outcome.describe()}")
+            self.report(f"{shown_name(str(c.path))}\t{outcome.describe()}")
             quarantined = outcome.state is ItemState.quarantined
             self.failed += quarantined
-            if self.drop_root is not None:
+            if self.drop_root is not None and outcome.state is not ItemState.received:
                 reason = outcome.reason if quarantined else None
-                put_away(c.path, self.drop_root, ok=not quarantined, reason=reason)
+                put_away(c.path, self.drop_root, not quarantined, reason, c.version)
 
 
 def ingest_files(
@@ -95,7 +94,7 @@ def ingest_files(
     """Process files; a bad file is reported (and, in a drop folder, moved to
     ``failed/`` with its reason) and the others go on.  Returns how many failed."""
     batch = Batch(ctx, drop_root, report, drafts)
-    pending: deque[tuple[list[Claimed], dict[int, Future[ItemText | InputError]]]] = deque()
+    pending: deque[tuple[list[Claimed], dict[int, Future[ReadResult]]]] = deque()
     chunk_size = DOCUMENTS_PER_WORKER * ctx.ocr_pool.workers
     # Items of two chunks are read while an earlier chunk is registered and drafted:
     # the OCR workers always have pages queued, however long the main thread takes.
@@ -109,7 +108,7 @@ def ingest_files(
                 readers.submit(ctx.ocr_pool.start)  # the workers boot while files are claimed
             in_flight = {item_id for _claimed, waiting in pending for item_id in waiting}
             claimed: list[Claimed] = []
-            texts: dict[int, Future[ItemText | InputError]] = {}
+            texts: dict[int, Future[ReadResult]] = {}
             for c in batch.claim(chunk):  # each read as soon as it is claimed
                 claimed.append(c)
                 if c.item_id not in in_flight and c.item_id not in texts:

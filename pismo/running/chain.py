@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from intake.sources import Incoming
 from pismo.context import Context
-from pismo.errors import InputError
 from pismo.stages.draft import draft_many
-from pismo.stages.read import ItemText, read, store_text
+from pismo.stages.read import ReadResult, read, store_text
 from pismo.stages.receive import receive
 from pismo.stages.register import register
 from pismo.states import ItemState
@@ -29,6 +28,8 @@ class Outcome:
 
     def describe(self) -> str:
         """The line a person reads for this item."""
+        if self.state is ItemState.received:
+            return "not read yet: tried again on the next pass"
         if self.reg_number and self.state is ItemState.not_registered:
             if self.reason != "duplicate":
                 return f"not registered: {self.reason}"  # a reply joining its appeal
@@ -57,7 +58,7 @@ def advance_many(
     items: Sequence[tuple[int, bool]],
     *,
     drafts: bool = True,
-    texts: Mapping[int, Future[ItemText | InputError]] | None = None,
+    texts: Mapping[int, Future[ReadResult]] | None = None,
 ) -> list[Outcome]:
     """``advance`` for many (item id, new) at once: each registered in turn, in this
     order, then the drafts of all of them rendered as one batch (unless ``drafts`` is

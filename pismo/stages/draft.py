@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from letters.drafting import PlannedDraft, letter_context, plan_drafts
+from letters.drafting import LetterInputs, PlannedDraft, letter_context, plan_drafts
 from letters.pdf import LetterDoc
 from pismo.context import Context
+from pismo.stages.history import earlier_answers
 from pismo.states import APPEAL_STATUS_OF, DraftStatus, ItemState
 from store.db import transaction
 from store.models import Appeal, Draft, InboundItem
@@ -28,6 +29,7 @@ class _Planned:
     appeal_id: int
     reg_number: str
     plan: PlannedDraft
+    inputs: LetterInputs
     letter: LetterDoc
 
 
@@ -47,13 +49,24 @@ def draft_many(ctx: Context, appeal_ids: Sequence[int]) -> dict[int, list[str]]:
             have = {d.type for d in appeal.drafts}
             for plan in plan_drafts(appeal):
                 if plan.type not in have:
-                    context = letter_context(appeal, plan, ctx.settings.org, today)
+                    inputs = _inputs(s, appeal, plan)
+                    context = letter_context(
+                        appeal, plan, ctx.settings.org, today, inputs, calendar=ctx.calendar
+                    )
                     letter = ctx.renderer.letter(plan.template, appeal.regime, context)
-                    planned.append(_Planned(appeal.id, appeal.reg_number, plan, letter))
+                    planned.append(_Planned(appeal.id, appeal.reg_number, plan, inputs, letter))
     rendered: dict[int, list[tuple[_Planned, bytes]]] = {appeal_id: [] for appeal_id in appeal_ids}
     for p, pdf in zip(planned, ctx.renderer.pdfs([p.letter for p in planned]), strict=True):
         rendered[p.appeal_id].append((p, pdf))
     return {appeal_id: _store_drafts(ctx, appeal_id, r) for appeal_id, r in rendered.items()}
+
+
+def _inputs(s: Session, appeal: Appeal, plan: PlannedDraft) -> LetterInputs:
+    """What the store knows that the letter names, kept with the draft so that an
+    edit or the approval renders the same: a repeat notice's earlier answers."""
+    if plan.ground == "repeat":
+        return LetterInputs(earlier_answers=earlier_answers(s, appeal))
+    return LetterInputs()
 
 
 def _store_drafts(
@@ -82,6 +95,7 @@ def _store_drafts(
                 status=DraftStatus.draft,
                 pdf_path=str(path),
                 pdf_hash=ctx.blobs.put(pdf),
+                inputs=planned.inputs.as_dict(),
             )
             s.add(row)
             s.flush()

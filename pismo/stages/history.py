@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from intake.fields import Fields
 from intake.grounds import EarlierAppeal, Sender
@@ -88,6 +89,43 @@ def earlier_appeals(db_url: str, fields: Fields, content_hash: str) -> list[Earl
         )
         for r in rows
     ]
+
+
+def earlier_answers(s: Session, appeal: Appeal) -> tuple[str, ...]:
+    """The answers on the merits the sender was given before on the appeal's question
+    (same sender, same category), as a repeat notice names them: «от 03.11.2026 №
+    ИСХ-2026-000005», oldest first."""
+    person = appeal.applicant
+    same: list[sa.ColumnElement[bool]] = []
+    if person.email:
+        same.append(sa.func.lower(Applicant.email) == person.email.lower())
+    if appeal.account:
+        same.append(Appeal.account == appeal.account)
+    if person.surname and person.name and person.patronymic:
+        same.append(
+            sa.and_(
+                Applicant.surname == person.surname,
+                Applicant.name == person.name,
+                Applicant.patronymic == person.patronymic,
+            )
+        )
+    if not same:
+        return ()
+    rows = s.execute(
+        sa.select(Draft.out_number, Draft.out_date)
+        .join(Draft.appeal)
+        .join(Appeal.applicant)
+        .where(
+            sa.or_(*same),
+            Appeal.id != appeal.id,
+            Appeal.category == appeal.category,
+            Draft.type.in_(ANSWER_DRAFT_TYPES),
+            Draft.status.in_(SENT_DRAFT_STATUSES),
+            Draft.out_number.is_not(None),
+        )
+        .order_by(Draft.out_date, Draft.id)
+    ).all()
+    return tuple(f"от {r.out_date:%d.%m.%Y} № {r.out_number}" for r in rows)
 
 
 def _answered_on_merits(findings: dict[str, Any], status: str, answer_out: bool) -> bool:

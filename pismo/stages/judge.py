@@ -14,6 +14,7 @@ from typing import Any
 
 from intake.fields import Fields
 from intake.reading import Letter, read_letter
+from letters.declension import infer_gender
 from pismo.context import Context
 from pismo.stages.history import earlier_appeals
 from pismo.states import APPEAL_STATUS_OF, ItemState
@@ -69,6 +70,8 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
             },
             # The model's word on kind and category, and which of them a person should check.
             "confidence": classification.confidence,
+            # 126-FZ Art. 55 p.8: the words that give a claim 60 days; the deadline uses it.
+            "long_distance": reading.long_distance,
             "uncertain": list(classification.uncertain),
             "reading": {
                 "addressee": fields.addressee,
@@ -129,6 +132,7 @@ def judged_values(
         received=received,
         registered=registered,
         grounds=j.grounds,
+        long_distance=bool(j.findings.get("long_distance")),
     )
     f = j.fields
     return {
@@ -141,6 +145,11 @@ def judged_values(
         "letter_date": f.letter_date,
         "signed": f.signed,
         "wants_paper_reply": f.wants_paper_reply,
-        "findings": {**j.findings, "gender": f.gender},
+        # The name and patronymic tell the gender best; the reader's own guess (from
+        # how the words agree) is kept for a surname alone.  Staff may correct it.
+        "findings": {
+            **j.findings,
+            "gender": infer_gender(f.surname, f.name, f.patronymic) or f.gender,
+        },
         **dataclasses.asdict(deadlines),
     }

@@ -19,9 +19,9 @@ log = logging.getLogger("pismo.stages")
 def receive(ctx: Context, incoming: Incoming) -> tuple[int, bool]:
     """Record the item and keep its bytes; the same source key is the same item.
 
-    An item quarantined before it could be read is tried again when it comes
-    again (a file moved back from ``failed/``): a raised limit or a mended
-    installation may let it through now."""
+    An item quarantined before it was registered is tried again when it comes
+    again (a file moved back from ``failed/``, a message moved back to the inbox):
+    a raised limit or a mended installation may let it through now."""
     digest = ctx.blobs.put(incoming.data)
     with transaction(ctx.db) as s:
         existing = s.scalar(
@@ -30,10 +30,13 @@ def receive(ctx: Context, incoming: Incoming) -> tuple[int, bool]:
             .with_for_update()
         )
         if existing is not None:
-            unread = existing.text is None and existing.appeal_id is None
-            if existing.state is ItemState.quarantined and unread:
-                existing.state = ItemState.received
+            if existing.state is ItemState.quarantined and existing.appeal_id is None:
+                existing.state = ItemState.received  # read again from the start
                 existing.not_registered_reason = None
+                existing.text = None
+                existing.meta = {}
+                for attachment in existing.attachments:  # stored again when it is read
+                    s.delete(attachment)
                 audit(s, "retried", item_id=existing.id)
                 return existing.id, True
             return existing.id, False
@@ -61,4 +64,5 @@ def quarantine(ctx: Context, item_id: int, reason: str) -> None:
         item.state = ItemState.quarantined
         item.not_registered_reason = f"quarantined: {reason}"
         audit(s, "quarantined", item_id=item_id, reason=reason)
-    log.warning("item %s quarantined: %s", item_id, reason)
+    # The reason may name a file («Паспорт Смирновой.pdf»): it stays in the store.
+    log.warning("item %s quarantined; `pismo export` gives the reason", item_id)

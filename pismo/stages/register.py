@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from intake.replies import reg_number_pattern
 from pismo.context import Context
+from pismo.errors import describe
 from pismo.stages.judge import Judgement, applicant_values, judge, judged_values
+from pismo.stages.receive import quarantine
 from pismo.states import ItemState
 from store.db import transaction
 from store.models import Appeal, Applicant, InboundItem, utcnow
@@ -30,7 +32,11 @@ def register(ctx: Context, item_id: int) -> int | None:
         if item.state is not ItemState.read:
             return item.appeal_id
         attachments = len(item.attachments)
-    judgement = judge(ctx, item, attachments)
+    try:
+        judgement = judge(ctx, item, attachments)
+    except Exception as exc:  # a letter that trips the reader costs that letter alone
+        quarantine(ctx, item_id, f"cannot be read for findings: {describe(exc)}")
+        return None
     for attempt in (1, 2):
         try:
             return _register(ctx, item_id, judgement)
