@@ -14,6 +14,10 @@ never text criteria (Cyrillic SEARCH breaks many servers).
 
 A dropped connection raises ``ConnectionLost``; ``ImapMailbox.connect`` is
 called again by the caller after a backoff (see ``pismo.running.mailbox``).
+
+The login is a password (an app password) or OAuth 2.0 (XOAUTH2 or
+OAUTHBEARER with a token from ``intake.oauth``); a refused token is refreshed
+once and tried again on the same connection.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ from urllib.parse import unquote, urlparse
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
+from intake.oauth import TokenSource
 from pismo.errors import ConfigError, MailServerError
-from pismo.settings import MailSettings
+from pismo.settings_mail import MailboxSettings, MailSettings
 
 log = logging.getLogger("pismo.imap")
 # What a server going away looks like from imapclient and the socket underneath.
@@ -49,7 +54,7 @@ class ConnectionLost(Exception):
 
 @dataclass(frozen=True)
 class MailboxAddress:
-    """Where the mailbox is; the password is kept out of ``repr`` and logs."""
+    """Where the mailbox is and how to log in; the secrets are kept out of ``repr`` and logs."""
 
     tls: bool  # imaps:// (TLS from the first byte)
     host: str
@@ -57,6 +62,7 @@ class MailboxAddress:
     user: str
     folder: str
     password: str = field(repr=False)
+    oauth: TokenSource | None = field(default=None, repr=False, compare=False)
 
     @property
     def key_prefix(self) -> str:
@@ -77,18 +83,32 @@ class MailboxAddress:
 
 
 def parse_mail_url(url: str, settings: MailSettings) -> MailboxAddress:
-    """``imap[s]://user[:password]@host[:port]/FOLDER``; the password may come from settings."""
-    parsed = urlparse(url)
+    """``imap[s]://user[:password]@host[:port]/FOLDER``; the login may come from settings."""
+    return address_of(MailboxSettings(url=url, password=settings.password, oauth=settings.oauth))
+
+
+def address_of(box: MailboxSettings) -> MailboxAddress:
+    """Where one mailbox is, and its login: the URL's password, else oauth, else password."""
+    parsed = urlparse(box.url)
+    what = "mail_url" if box.name in ("", "mail") else f"mailbox {box.name}"
     if parsed.scheme not in ("imap", "imaps") or not parsed.hostname:
-        raise ConfigError(f"mail_url: expected imap://user@host/FOLDER, got scheme {parsed.scheme}")
+        raise ConfigError(f"{what}: expected imap://user@host/FOLDER, got scheme {parsed.scheme}")
     if not parsed.username:
-        raise ConfigError("mail_url: the IMAP user is missing (imap://USER@host/FOLDER)")
+        raise ConfigError(f"{what}: the IMAP user is missing (imap://USER@host/FOLDER)")
     password = unquote(parsed.password or "")
-    if not password and settings.password is not None:
-        password = settings.password.get_secret_value()
-    if not password:
+    oauth = None
+    if not password and box.oauth is not None:
+        oauth = TokenSource(box.oauth, what)
+    elif not password and box.password is not None:
+        password = box.password.get_secret_value()
+    if not password and oauth is None:
         raise ConfigError(
-            "no IMAP password: put it in mail_url or set mail.password / PISMO_MAIL__PASSWORD"
+            f"{what}: no IMAP password and no oauth: put the password in the URL, or set "
+            + (
+                "mail.password / PISMO_MAIL__PASSWORD, or [mail.oauth]"
+                if what == "mail_url"
+                else f"its password (PISMO_MAILBOX_{box.name.upper()}_PASSWORD) or its oauth table"
+            )
         )
     tls = parsed.scheme == "imaps"
     return MailboxAddress(
@@ -98,6 +118,7 @@ def parse_mail_url(url: str, settings: MailSettings) -> MailboxAddress:
         user=unquote(parsed.username),
         folder=unquote(parsed.path.lstrip("/")) or "INBOX",
         password=password,
+        oauth=oauth,
     )
 
 
@@ -127,7 +148,8 @@ class ImapMailbox:
 
     # --- the connection -----------------------------------------------------------
 
-    def connect(self) -> None:
+    def connect(self, prepare: bool = True) -> None:
+        """Log in and select the folder; ``prepare`` also creates the done and quarantine ones."""
         a, s = self.address, self.settings
         context = ssl.create_default_context(cafile=str(s.ca_file) if s.ca_file else None)
         try:
@@ -140,12 +162,16 @@ class ImapMailbox:
             if not secure and not (a.is_loopback or s.allow_plaintext):
                 client.shutdown()
                 raise ConfigError(
-                    f"{a.display} offers no TLS: refusing to send the password in clear "
+                    f"{a.display} offers no TLS: refusing to send the login in clear "
                     "(use imaps://, or set mail.allow_plaintext)"
                 )
-            client.login(a.user, a.password)
+            if a.oauth is not None:
+                self._oauth_login(client, a.oauth)
+            else:
+                client.login(a.user, a.password)
         except LoginError as exc:
-            raise MailServerError(f"{a.display}: login refused; check user and password") from exc
+            check = "the user and the app's IMAP permission" if a.oauth else "user and password"
+            raise MailServerError(f"{a.display}: login refused; check {check}") from exc
         except ssl.SSLCertVerificationError as exc:
             raise MailServerError(f"{a.display}: certificate not trusted ({exc.verify_message}); "
                                   "set mail.ca_file") from exc  # fmt: skip
@@ -154,7 +180,7 @@ class ImapMailbox:
         self.client = client
         try:
             self.can_move = client.has_capability("MOVE")
-            for folder in (s.done_folder, s.quarantine_folder):
+            for folder in (s.done_folder, s.quarantine_folder) if prepare else ():
                 self._ensure_folder(folder)
             selected = client.select_folder(a.folder)
         except CONNECTION_ERRORS as exc:
@@ -165,6 +191,22 @@ class ImapMailbox:
             raise MailServerError(f"{a.display}: cannot open folder {a.folder!r}: {exc}") from exc
         self.uidvalidity = int(selected[b"UIDVALIDITY"])
         log.info("connected to %s (UIDVALIDITY %s)", a.display, self.uidvalidity)
+
+    def _oauth_login(self, client: IMAPClient, tokens: TokenSource) -> None:
+        """Log in with the current access token; one refused is refreshed and tried again."""
+        user = self.address.user
+        for attempt in (1, 2):
+            token = tokens.token()
+            try:
+                if tokens.mechanism == "OAUTHBEARER":
+                    client.oauthbearer_login(user, token)
+                else:
+                    client.oauth2_login(user, token)
+                return
+            except LoginError:
+                if attempt == 2 or not tokens.invalidate(token):
+                    raise
+                log.info("%s: access token refused; refreshing it", self.address.display)
 
     def _ensure_folder(self, folder: str) -> None:
         assert self.client is not None

@@ -15,8 +15,8 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -40,6 +40,8 @@ class Incoming:
     filename: str
     received_at: dt.datetime
     version: tuple[int, int] | None = None  # a file's size and mtime when it was read
+    # What the source says of its letters (the mailbox's name, label, department).
+    meta: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:

@@ -25,7 +25,6 @@ import logging
 import re
 import secrets
 import smtplib
-import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -39,6 +38,7 @@ from letters.types import letter_type
 from pismo.context import Context
 from pismo.errors import DispatchError, describe
 from pismo.settings import Settings, SmtpSettings
+from pismo.smtp import connected as smtp_connected
 from pismo.states import DraftStatus
 from store.db import transaction
 from store.models import Appeal, Draft, utcnow
@@ -123,11 +123,7 @@ def send_email(smtp: SmtpSettings, message: EmailMessage) -> None:
     if not smtp.host:
         raise DispatchError("smtp.host is not set: e-mail letters wait until it is")
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as client:
-            if smtp.starttls:
-                client.starttls(context=ssl.create_default_context())
-            if smtp.user:
-                client.login(smtp.user, smtp.password)
+        with smtp_connected(smtp) as client:  # TLS, then the password or OAuth 2.0
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise DispatchError(f"SMTP {smtp.host}:{smtp.port}: {exc}") from exc

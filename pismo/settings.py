@@ -12,12 +12,18 @@ import datetime as dt
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from pismo.errors import ConfigError
+from pismo.settings_bodies import OtherBody, default_other_bodies
+from pismo.settings_mail import MailboxSettings, MailSettings, SmtpSettings, mailboxes_of
+
+__all__ = [
+    "MailSettings", "MailboxSettings", "OtherBody", "Settings", "SmtpSettings", "load_settings",
+]  # fmt: skip
 
 Regime = Literal["public", "telecom"]
 
@@ -112,61 +118,6 @@ class Limits(BaseModel):
     )
 
 
-class MailSettings(BaseModel):
-    password: SecretStr | None = Field(
-        None,
-        description="IMAP password when mail_url carries none (PISMO_MAIL__PASSWORD); "
-        "never logged or printed.",
-    )
-    starttls: bool = Field(
-        True, description="On imap:// URLs, upgrade to TLS with STARTTLS when the server offers it."
-    )
-    allow_plaintext: bool = Field(
-        False,
-        description="Allow logging in without TLS to a host other than loopback (not advised).",
-    )
-    ca_file: Path | None = Field(
-        None, description="CA certificates to verify the IMAP server by; empty means the system's."
-    )
-    done_folder: str = Field(
-        "pismo-done",
-        description="IMAP folder a message moves to once recorded; empty means it stays and "
-        "gets done_keyword.",
-    )
-    quarantine_folder: str = Field(
-        "pismo-quarantine",
-        description="IMAP folder for messages that could not be processed (reason in the store).",
-    )
-    done_keyword: str = Field(
-        "$PismoDone",
-        description="Keyword marking a processed message the server cannot MOVE; such "
-        "messages are skipped.",
-    )
-    batch_messages: int = Field(
-        50, gt=0, description="Most messages fetched from the server in one request."
-    )
-    batch_bytes: int = Field(
-        20_000_000, gt=0, description="Most bytes of messages fetched from the server at once."
-    )
-    idle: bool = Field(
-        True,
-        description="In `pismo run`, wait for new mail with IMAP IDLE when the server has it "
-        "(else poll every poll_interval).",
-    )
-    timeout: float = Field(
-        60.0, gt=0, description="Seconds before a silent IMAP server is dropped."
-    )
-    reconnect_max_delay: float = Field(
-        60.0, gt=0, description="Longest wait between reconnection attempts (backoff doubles)."
-    )
-    reconnect_give_up: float = Field(
-        300.0,
-        gt=0,
-        description="Seconds of failed reconnections before a pass gives up with an error "
-        "(the daemon then tries again on its next pass).",
-    )
-
-
 class CalendarSettings(BaseModel):
     extra_holidays: list[dt.date] = Field(
         default_factory=list,
@@ -197,110 +148,6 @@ class WorkerSettings(BaseModel):
         gt=0,
         description="Seconds without a heartbeat after which a worker is taken for dead "
         "and its jobs are run again.",
-    )
-
-
-class OtherBody(BaseModel):
-    name: str = Field(description="The body that questions on these topics are forwarded to.")
-    topics: list[str] = Field(
-        description="Regular expressions over the lowercased letter, matched at a word's "
-        "start (a stem covers its inflections), that mark a question as this body's."
-    )
-
-
-def _other_bodies() -> list[OtherBody]:
-    return [
-        OtherBody(
-            name="Социальный фонд России",
-            topics=["пенси(?:я|и|ю|ей|ям|ях)(?!\\w)", "материнск\\w* капитал", "пособи[яеийю]"],
-        ),
-        OtherBody(
-            name="Федеральная налоговая служба",
-            topics=["налогов\\w*\\s+(?:вычет|декларац|инспекц)", "3-ндфл"],
-        ),
-        OtherBody(
-            name="Администрация муниципального образования",
-            topics=[
-                "ремонт\\w* дорог",
-                "ям\\w* на дорог",
-                "уличн\\w* освещени",
-                "благоустройств",
-                "вывоз\\w* мусор",
-            ],
-        ),
-        OtherBody(
-            name="Управляющая организация, государственная жилищная инспекция",
-            topics=["управляющ\\w* компани", "отоплени", "капитальн\\w* ремонт", "горяч\\w* вод"],
-        ),
-        OtherBody(
-            name="Банк, выпустивший карту",
-            topics=[
-                "кредитн\\w* карт",
-                "комисси\\w* банка",
-                "банк\\w* (?:заблокировал|списыва)",
-                "мой банк",
-                "смс-информировани",
-                "служб\\w* безопасности (?:сбер|банк)",
-            ],
-        ),
-        OtherBody(
-            name="Госавтоинспекция МВД России",
-            topics=["гибдд", "гаи(?!\\w)", "госавтоинспекц", "штраф\\w* за превышени", "пдд"],
-        ),
-        OtherBody(
-            name="Полиция (МВД России)",
-            topics=[
-                "полици",
-                "уголовн\\w* дел",
-                "(?:позвонил|звонил)\\w*[^.]{0,40}мошенник",
-                "мошенник\\w*[^.]{0,30}(?:позвонил|звонил|представил|выманил)",
-            ],
-        ),
-        OtherBody(
-            name="АО «Почта России»",
-            topics=["посылк", "трек[- ]?номер", "почтов\\w* отправлени"],
-        ),
-        OtherBody(
-            name="Роскомнадзор",
-            topics=[
-                "роскомнадзор",
-                "поддельн\\w* (?:справк|диплом|документ)",
-                "заблокир\\w* (?:этот |этого )?сайт",
-                "доступ ограничен",
-            ],
-        ),
-        OtherBody(
-            name="Гарантирующий поставщик электроэнергии",
-            topics=["электроэнерги", "энергосбыт", "за свет(?!\\w)", "счетчик\\w* электр"],
-        ),
-        OtherBody(
-            name="Орган социальной защиты населения",
-            topics=[
-                "ветеран\\w* труда",
-                "соцзащит",
-                "социальн\\w* (?:защит|выплат|поддержк)",
-                "льгот\\w* (?:ветеран|инвалид|пенсионер)",
-            ],
-        ),
-    ]
-
-
-class SmtpSettings(BaseModel):
-    host: str = Field(
-        "",
-        description="SMTP server approved e-mail letters go out through; "
-        "empty means e-mail dispatch is off and letters wait.",
-    )
-    port: int = Field(587, gt=0, lt=65536, description="SMTP server port.")
-    starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
-    user: str = Field("", description="SMTP login; empty means no authentication.")
-    password: str = Field("", description="SMTP password (prefer PISMO_SMTP__PASSWORD).")
-    from_address: str = Field(
-        "", description="From address of outgoing letters; empty means org.email."
-    )
-    timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server.")
-    max_attempts: int = Field(
-        5, gt=0, description="Sending attempts per letter before it waits for a person."
     )
 
 
@@ -356,7 +203,13 @@ class Settings(BaseSettings):
     mail_url: str = Field(
         "",
         description="Mail source: imap://user:password@host:port/FOLDER, imaps://..., or "
-        "maildir:///path (a Maildir or a folder of .eml files); empty means data_dir/mail.",
+        "maildir:///path (a Maildir or a folder of .eml files); empty means data_dir/mail. "
+        "One mailbox; [[mailboxes]] adds more.",
+    )
+    mailboxes: list[MailboxSettings] = Field(
+        default_factory=list,
+        description="Further IMAP mailboxes, each a [[mailboxes]] table (url, password or "
+        "oauth, done_folder, quarantine_folder, label, department); read besides mail_url's.",
     )
     scan_dir: Path | None = Field(
         None, description="Folder clerks scan paper letters into; empty means data_dir/scans."
@@ -388,7 +241,9 @@ class Settings(BaseSettings):
     )
     ocr: OcrSettings = Field(default_factory=OcrSettings, description="Optical recognition.")
     limits: Limits = Field(default_factory=Limits, description="Limits on inbound items.")
-    mail: MailSettings = Field(default_factory=MailSettings, description="The IMAP mailbox.")
+    mail: MailSettings = Field(
+        default_factory=MailSettings, description="IMAP: mail_url's login, and every mailbox's."
+    )
     calendar: CalendarSettings = Field(
         default_factory=CalendarSettings, description="Production calendar corrections."
     )
@@ -414,7 +269,7 @@ class Settings(BaseSettings):
         description="Department that owns each category (LAW.md codes).",
     )
     other_bodies: list[OtherBody] = Field(
-        default_factory=_other_bodies,
+        default_factory=default_other_bodies,
         description="Bodies competent for questions the organisation does not answer: a "
         "letter about their topics gets the not-competent ground (59-FZ Art. 8 p.3) and is "
         "forwarded there.",
@@ -430,6 +285,7 @@ class Settings(BaseSettings):
         if self.scan_dir is None:
             self.scan_dir = self.data_dir / "scans"
         self.scan_dir = self.scan_dir.expanduser().absolute()
+        self.mailbox_list  # noqa: B018  (a bad or doubled mailbox is a settings error)
         return self
 
     @classmethod
@@ -443,6 +299,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The TOML file arrives as init arguments; the environment overrides it.
         return (env_settings, init_settings)
+
+    @property
+    def mailbox_list(self) -> list[MailboxSettings]:
+        """Every IMAP mailbox to read: mail_url's (named ``mail``), then [[mailboxes]]."""
+        return mailboxes_of(self.mailboxes, self.mail_url, self.mail)
 
     @property
     def blob_dir(self) -> Path:
@@ -500,7 +361,11 @@ def describe(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[
     rows: list[tuple[str, str]] = []
     for name, field in model.model_fields.items():
         rows.append((prefix + name, field.description or ""))
-        annotation = field.annotation
+        annotation, suffix = field.annotation, "."
+        if get_origin(annotation) is list:
+            annotation, suffix = get_args(annotation)[0], "[]."
+        elif type(None) in get_args(annotation):  # X | None
+            annotation = next(a for a in get_args(annotation) if a is not type(None))
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            rows.extend(describe(annotation, f"{prefix}{name}."))
+            rows.extend(describe(annotation, f"{prefix}{name}{suffix}"))
     return rows

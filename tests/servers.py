@@ -3,6 +3,10 @@
 PostgreSQL: ``PISMO_TEST_PG_URL`` if set, else a server already listening on
 localhost:5432 that accepts the ``postgres`` user, else a throwaway cluster
 made with Debian's ``postgresql`` binaries in a temporary folder.
+
+Dovecot: a throwaway server of its own config; with ``oauth`` it also takes
+XOAUTH2 and OAUTHBEARER logins, checking each token at the introspection
+endpoint of a ``tests.oauth_servers.TokenServer``.
 """
 
 from __future__ import annotations
@@ -20,8 +24,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
+
+if TYPE_CHECKING:
+    from tests.oauth_servers import TokenServer
 
 
 def free_port() -> int:
@@ -127,7 +135,8 @@ listen = 127.0.0.1
 ssl = {ssl}
 {ssl_files}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_failure_delay = 0
+auth_mechanisms = plain login{oauth_mechanisms}
 mail_location = maildir:{root}/mail/%u
 mail_uid = {uid}
 mail_gid = {gid}
@@ -137,7 +146,7 @@ first_valid_gid = {gid}
 default_login_user = nobody
 default_internal_user = nobody
 default_internal_group = nogroup
-passdb {{
+{oauth_passdb}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users
 }}
@@ -164,6 +173,23 @@ service pop3-login {{
     port = 0
   }}
 }}
+"""
+
+
+OAUTH_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/dovecot-oauth2.conf.ext
+}}
+"""
+OAUTH_CONF = """\
+introspection_url = {url}
+introspection_mode = post
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
 """
 
 
@@ -298,10 +324,14 @@ def _self_signed(root: Path) -> tuple[Path, Path]:
 
 
 @contextmanager
-def dovecot_server(tls: bool = False, users: int = 1000) -> Iterator[Dovecot]:
+def dovecot_server(
+    tls: bool = False, users: int = 1000, oauth: TokenServer | None = None
+) -> Iterator[Dovecot]:
     """Dovecot on 127.0.0.1 and a free port, with its own config, users and Maildirs.
 
-    With ``tls`` it offers STARTTLS with a self-signed certificate (``ca_file``).
+    With ``tls`` it offers STARTTLS with a self-signed certificate (``ca_file``);
+    with ``oauth`` it also takes XOAUTH2 and OAUTHBEARER, asking that provider
+    whether each token is live (the passwords keep working too).
     """
     if shutil.which("dovecot") is None:
         raise RuntimeError("dovecot not found: run scripts/setup.sh --test (dovecot-imapd)")
@@ -321,13 +351,21 @@ def dovecot_server(tls: bool = False, users: int = 1000) -> Iterator[Dovecot]:
     if tls:
         ca_file, key = _self_signed(root)
         ssl_files = f"ssl_cert = <{ca_file}\nssl_key = <{key}"
+    oauth_passdb = oauth_mechanisms = ""
+    if oauth is not None:
+        (root / "dovecot-oauth2.conf.ext").write_text(
+            OAUTH_CONF.format(url=oauth.introspection_url)
+        )
+        oauth_passdb = OAUTH_PASSDB.format(root=root)
+        oauth_mechanisms = " xoauth2 oauthbearer"
     port = free_port()
     config = root / "dovecot.conf"
     config.write_text(
         DOVECOT_CONF.format(
-            root=root, port=port, uid=uid, gid=gid, ssl="yes" if tls else "no", ssl_files=ssl_files
+            root=root, port=port, uid=uid, gid=gid, ssl="yes" if tls else "no",
+            ssl_files=ssl_files, oauth_passdb=oauth_passdb, oauth_mechanisms=oauth_mechanisms,
         )
-    )
+    )  # fmt: skip
     _start_dovecot(config, root, port)
     try:
         yield Dovecot(root=root, port=port, config=config, ca_file=ca_file)

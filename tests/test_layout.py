@@ -17,7 +17,7 @@ import pismo
 from tests.helpers import REPO
 
 LIBRARIES = {"intake", "ocr", "letters", "store"}
-KERNEL = {"errors", "settings", "states"}
+KERNEL = {"errors", "settings", "settings_bodies", "settings_mail", "states"}
 
 
 def contracts() -> list[dict[str, object]]:

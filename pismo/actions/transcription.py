@@ -64,6 +64,7 @@ def transcribe(ctx: Context, reg_number: str, text: str | None, *, actor: str) -
             judgement,
             received=appeal.received_at.astimezone(tz).date(),
             registered=appeal.registered_at.astimezone(tz).date(),
+            source_department=item.meta.get("mailbox_department"),
         )
         for name, value in values.items():
             setattr(appeal, name, value)

@@ -72,6 +72,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         record["findings"] = appeal.findings
         record["status"] = appeal.status
         record["department"] = appeal.department
+        record["mailbox"] = first.meta.get("mailbox_label")
     print(json.dumps(record, ensure_ascii=False, indent=2))
     return ExitCode.ok
 
@@ -152,19 +153,30 @@ def cmd_health(args: argparse.Namespace) -> int:
 def cmd_settings(args: argparse.Namespace) -> int:
     current = settings_module.load_settings(args.config).model_dump(mode="json")
     for name, help_text in settings_module.describe():
+        if "[]." in name:  # a key of each table of the list above
+            print(f"    {name}: {help_text}")
+            continue
         value: object = current
         for part in name.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, dict):
             print(f"[{name}] {help_text}")
         else:
-            shown = value
-            if isinstance(value, str) and "://" in value:
-                shown = masked_url(value)
-            elif value and name.rpartition(".")[2] in ("password", "secret", "token"):
-                shown = "***"
-            print(f"  {name} = {json.dumps(shown, ensure_ascii=False)}\n      {help_text}")
+            shown = json.dumps(masked(name, value), ensure_ascii=False)
+            print(f"  {name} = {shown}\n      {help_text}")
     return ExitCode.ok
+
+
+def masked(name: str, value: object) -> object:
+    """A setting as ``pismo settings`` shows it: passwords in URLs and every secret hidden
+    (SecretStr fields dump as ``**********`` already)."""
+    if isinstance(value, str) and "://" in value:
+        return masked_url(value)
+    if isinstance(value, list) and name == "mailboxes":
+        return [{**box, "url": masked_url(box["url"])} for box in value if isinstance(box, dict)]
+    if value and name.rpartition(".")[2] in ("password", "secret", "token"):
+        return "***"
+    return value
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:

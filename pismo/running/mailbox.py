@@ -1,4 +1,4 @@
-"""IMAP intake: every message of the mailbox recorded exactly once, then moved.
+"""IMAP intake: every message of a mailbox recorded exactly once, then moved.
 
 For each message the order is fixed, so a crash anywhere loses nothing and
 doubles nothing:
@@ -20,12 +20,23 @@ the key is new, so the store is asked for the same content from this folder
 under an older UIDVALIDITY; a letter that really came twice gets its own item
 and registration records it as a duplicate (same Message-ID or content).
 
+The mailbox is part of the key, so each mailbox is its own series of
+UIDs.  The same letter sent to two mailboxes (обращения@ and претензии@ in
+one To:) is two items, each moved out of its own mailbox; registration finds
+the second one's Message-ID taken and records it as a duplicate of the first
+one's appeal: registered once, both copies kept and linked.
+
 The IMAP source and the local folders share one code path after fetching:
-an ``Incoming`` goes through ``stages.receive`` and ``chain.advance``.
+an ``Incoming`` goes through ``stages.receive`` and ``chain.advance``; it
+carries the mailbox's name, label and default department into the item.
+Stages of one process run one at a time (``stage_lock``): several
+mailboxes are read at once, each in its thread, but only fetching and the
+server's replies overlap.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -33,11 +44,12 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from intake.imap import ConnectionLost, Fetched, ImapMailbox, parse_mail_url
+from intake.imap import ConnectionLost, Fetched, ImapMailbox, address_of
 from intake.sources import Incoming
 from pismo.context import Context
 from pismo.errors import MailServerError, PismoError
 from pismo.running.chain import Outcome, advance
+from pismo.settings_mail import MailboxSettings, for_mailbox, mailbox_identity
 from pismo.stages.receive import quarantine, receive
 from pismo.states import Channel, ItemState
 from store.db import transaction
@@ -46,17 +58,44 @@ from store.models import InboundItem
 
 log = logging.getLogger("pismo.imap")
 Report = Callable[[str, Outcome], None]
+# One stage at a time in this process, whichever mailbox or folder its letter came from.
+STAGE_LOCK = threading.Lock()
 
 
 class ImapIntake:
-    """The mailbox of ``settings.mail_url``; one connection, kept between passes."""
+    """One mailbox (the first of the settings unless given); one connection, kept
+    between passes."""
 
-    def __init__(self, ctx: Context, stop: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        stop: threading.Event | None = None,
+        box: MailboxSettings | None = None,
+        stage_lock: contextlib.AbstractContextManager[object] | None = None,
+        give_up: float | None = None,
+    ) -> None:
         self.ctx = ctx
+        # Seconds of reconnecting before a pass gives up; a queued job gives up sooner
+        # (the next poll is its retry), so that a dead server holds no worker thread.
+        self.give_up = ctx.settings.mail.reconnect_give_up if give_up is None else give_up
         self.stop = stop or threading.Event()  # set by the daemon's SIGTERM: stop retrying
         settings = ctx.settings
-        self.address = parse_mail_url(settings.mail_url, settings.mail)
-        self.mailbox = ImapMailbox(self.address, settings.mail, settings.limits.max_file_bytes)
+        self.box = box or settings.mailbox_list[0]
+        self.stage_lock = stage_lock or STAGE_LOCK
+        self.address = address_of(self.box)
+        self.mailbox = ImapMailbox(
+            self.address, for_mailbox(self.box, settings.mail), settings.limits.max_file_bytes
+        )
+        self.meta = {
+            "mailbox": self.box.name,
+            "mailbox_label": self.box.label or mailbox_identity(self.box.url),
+        }
+        if self.box.department:
+            self.meta["mailbox_department"] = self.box.department
+
+    @property
+    def name(self) -> str:
+        return self.box.name
 
     def close(self) -> None:
         self.mailbox.close()
@@ -86,7 +125,7 @@ class ImapIntake:
                 self.mailbox.close()
                 now = time.monotonic()
                 failing_since = failing_since or now
-                if now - failing_since > self.ctx.settings.mail.reconnect_give_up:
+                if now - failing_since > self.give_up:
                     raise MailServerError(
                         f"{self.address.display} unreachable: {exc}; giving up this pass"
                     ) from exc
@@ -98,7 +137,8 @@ class ImapIntake:
     def _pass(self, report: Report) -> int:
         quarantined = 0
         for fetched in self.mailbox.messages(self.mailbox.pending_uids()):
-            outcome = self._take_or_quarantine(fetched)
+            with self.stage_lock:
+                outcome = self._take_or_quarantine(fetched)
             self.mailbox.put_away(fetched.uid, ok=outcome.state is not ItemState.quarantined)
             report(f"{self.address.display};UID={fetched.uid}", outcome)
             quarantined += outcome.state is ItemState.quarantined
@@ -151,6 +191,7 @@ class ImapIntake:
             data=data,
             filename=f"{fetched.uid}.eml",
             received_at=fetched.internal_date,
+            meta=self.meta,
         )
 
     def _seen_before_reset(self, uidvalidity: int, content_hash: str) -> int | None:

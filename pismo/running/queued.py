@@ -7,7 +7,9 @@ database.  Each stage is a Procrastinate
 task that takes an id and defers the next stage as a job:
 
     poll (periodic) ─▶ read ─▶ register ─▶ draft
-                       └ on the ``ocr`` queue for scans, ``intake`` for mail
+         │             └ on the ``ocr`` queue for scans, ``intake`` for mail
+         └▶ take_mailbox, one job per IMAP mailbox (its stages inline: the
+            server-side move waits for the registration's commit)
 
 Procrastinate gives what a hand-written queue gets wrong: a job runs in one
 worker at a time per item (``lock``), is queued once per item
@@ -33,7 +35,7 @@ from procrastinate.jobs import Status
 
 from pismo.context import Context
 from pismo.errors import MailServerError
-from pismo.running.sources import sources_of
+from pismo.running.sources import Mailbox, folders
 from pismo.settings import load_settings
 from pismo.stages.draft import draft
 from pismo.stages.read import read
@@ -159,14 +161,47 @@ def draft_task(item_id: int) -> None:
             draft(ctx, appeal_id)
 
 
+# A mailbox job reconnects once or twice (a dropped connection), then ends: the
+# next poll, 15 seconds on, is the retry, so a dead server holds no worker thread.
+MAILBOX_GIVE_UP = 1.0
+
+
 def take_new(ctx: Context) -> int:
-    """Claim every new letter of every source and queue its first stage."""
-    sources = sources_of(ctx)
+    """Claim every new file and queue its first stage; queue a job for each mailbox.
+
+    Each mailbox is a job of its own, so that several workers read several
+    mailboxes at once and a server that is down delays only its own job."""
+    for box in ctx.settings.mailbox_list:
+        with suppress(AlreadyEnqueued):  # the mailbox's last job still waits or runs
+            take_mailbox_task.configure(
+                queue=INTAKE_QUEUE, lock=f"mailbox:{box.name}", queueing_lock=f"mailbox:{box.name}"
+            ).defer(name=box.name)
+    sources = folders(ctx)
     try:
         return sum(source.take_queued(ctx, defer_next) for source in sources)
     finally:
         for source in sources:
             source.close()
+
+
+@app.task(name="pismo.take_mailbox")
+def take_mailbox_task(name: str) -> None:
+    """One mailbox's new messages, each through its stages, then moved on the server.
+
+    Not retried as a job: a retry would collide with the job the next poll queues
+    under the same queueing lock, and that poll job is the retry anyway."""
+    ctx = context()
+    box = next((b for b in ctx.settings.mailbox_list if b.name == name), None)
+    if box is None:
+        log.info("mailbox %s is no longer in the settings; nothing to take", name)
+        return
+    source = Mailbox(ctx, box, stage_lock=STAGE_LOCK, give_up=MAILBOX_GIVE_UP)
+    try:
+        source.take_queued(ctx, defer_next)
+    except MailServerError as exc:  # the server may come back by the next poll
+        log.warning("mailbox %s: %s; trying again on the next poll", name, exc)
+    finally:
+        source.close()
 
 
 def sweep(ctx: Context) -> int:

@@ -9,10 +9,15 @@ A source hands its new letters to the stages in one of two ways:
   ``defer``, which queues its first stage; a file leaves its folder at once,
   as its bytes are in the store.  A mailbox is taken whole inside the job:
   the server-side move must wait for the registration's commit.
+
+Each IMAP mailbox of the settings is a ``Mailbox`` of its own, read in its
+own thread (``pismo run``) or job (``pismo worker``), so that one server
+being down holds up no other source.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +28,7 @@ from pismo.context import Context
 from pismo.errors import InputError
 from pismo.running.batch import ingest_files
 from pismo.running.mailbox import ImapIntake
+from pismo.settings_mail import MailboxSettings
 from pismo.stages.receive import receive
 
 Report = Callable[[str], None]
@@ -78,10 +84,21 @@ class DropFolder:
 
 
 class Mailbox:
-    """The IMAP mailbox of ``mail_url``; one connection, kept between passes."""
+    """One IMAP mailbox of the settings; one connection, kept between passes."""
 
-    def __init__(self, ctx: Context, stop: threading.Event | None = None) -> None:
-        self.intake = ImapIntake(ctx, stop)
+    def __init__(
+        self,
+        ctx: Context,
+        box: MailboxSettings | None = None,
+        stop: threading.Event | None = None,
+        stage_lock: contextlib.AbstractContextManager[object] | None = None,
+        give_up: float | None = None,
+    ) -> None:
+        self.intake = ImapIntake(ctx, stop, box, stage_lock, give_up)
+
+    @property
+    def name(self) -> str:
+        return self.intake.name
 
     def take_inline(self, ctx: Context, report: Report) -> int:
         return self.intake.run_pass(lambda source, o: report(f"{source}\t{o.describe()}"))
@@ -98,8 +115,18 @@ class Mailbox:
         self.intake.close()
 
 
-def sources_of(ctx: Context, stop: threading.Event | None = None) -> list[Source]:
-    """The sources of the settings, the mail first (it is the one worth waiting on)."""
+def mailboxes(ctx: Context, stop: threading.Event | None = None) -> list[Mailbox]:
+    """A source for each IMAP mailbox of the settings."""
+    return [Mailbox(ctx, box, stop) for box in ctx.settings.mailbox_list]
+
+
+def folders(ctx: Context) -> list[Source]:
+    """The drop folders: the local mail drop (when mail_url is one) and the scan folder."""
     mail_dir = maildir_path(ctx.settings.mail_url)
-    mail: Source = Mailbox(ctx, stop) if mail_dir is None else DropFolder(mail_dir)
-    return [mail, DropFolder(ctx.settings.scan_folder)]
+    local = [] if mail_dir is None else [DropFolder(mail_dir)]
+    return [*local, DropFolder(ctx.settings.scan_folder)]
+
+
+def sources_of(ctx: Context, stop: threading.Event | None = None) -> list[Source]:
+    """The sources of the settings: every mailbox, then the drop folders."""
+    return [*mailboxes(ctx, stop), *folders(ctx)]

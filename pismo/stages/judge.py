@@ -108,10 +108,23 @@ def applicant_values(f: Fields) -> dict[str, Any]:
     }
 
 
+def department_for(ctx: Context, category: str, source_department: str | None) -> str | None:
+    own = ctx.settings.departments.get(category) if category != "other" else None
+    return own or source_department or ctx.settings.departments.get(category)
+
+
 def judged_values(
-    ctx: Context, j: Judgement, *, received: dt.date, registered: dt.date
+    ctx: Context,
+    j: Judgement,
+    *,
+    received: dt.date,
+    registered: dt.date,
+    source_department: str | None = None,
 ) -> dict[str, Any]:
-    """An appeal's columns that follow from its reading; set again after a transcription."""
+    """An appeal's columns that follow from its reading; set again after a transcription.
+
+    ``source_department`` is the one its mailbox implies (претензии@ → the claims
+    department): it applies when the reading finds no category of its own."""
     deadlines = compute_deadlines(
         ctx.calendar,
         regime=ctx.settings.org.regime,
@@ -125,7 +138,7 @@ def judged_values(
     return {
         "kind": j.kind,
         "category": j.category,
-        "department": ctx.settings.departments.get(j.category),
+        "department": department_for(ctx, j.category, source_department),
         "status": APPEAL_STATUS_OF[j.item_state],
         "account": f.account,
         "contract": f.contract,

@@ -181,6 +181,7 @@ def store_text(ctx: Context, item_id: int, text: ReadResult) -> None:
         item.message_id = text.message_id
         item.ocr = ocr
         item.meta = {
+            **item.meta,  # what the source said (its mailbox)
             "subject": text.subject,
             "sender_email": text.sender_email,
             "sender_name": text.sender_name,

@@ -49,6 +49,7 @@ def receive(ctx: Context, incoming: Incoming) -> tuple[int, bool]:
             filename=incoming.filename,
             received_at=incoming.received_at,
             state=ItemState.received,
+            meta=dict(incoming.meta),
         )
         s.add(item)
         s.flush()

@@ -90,7 +90,13 @@ def _register(ctx: Context, item_id: int, j: Judgement) -> int | None:
             message_id=item.message_id,
             regime=org.regime,
             applicant=Applicant(**applicant_values(j.fields)),
-            **judged_values(ctx, j, received=received, registered=today),
+            **judged_values(
+                ctx,
+                j,
+                received=received,
+                registered=today,
+                source_department=item.meta.get("mailbox_department"),
+            ),
         )
         s.add(appeal)
         s.flush()
