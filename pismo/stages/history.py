@@ -30,19 +30,9 @@ def earlier_appeals(db_url: str, fields: Fields, content_hash: str) -> list[Earl
 
     Columns, not ORM objects: this runs for every letter registered."""
     sender = Sender.of(fields)
-    same: list[sa.ColumnElement[bool]] = []
-    if sender.email:
-        same.append(sa.func.lower(Applicant.email) == sender.email)
-    if sender.account:
-        same.append(Appeal.account == sender.account)
-    if fields.surname and fields.name and fields.patronymic:
-        same.append(
-            sa.and_(
-                Applicant.surname == fields.surname,
-                Applicant.name == fields.name,
-                Applicant.patronymic == fields.patronymic,
-            )
-        )
+    same = _same_sender(
+        sender.email, sender.account, (fields.surname, fields.name, fields.patronymic)
+    )
     if not same:
         return []
     with transaction(db_url) as s:
@@ -96,19 +86,8 @@ def earlier_answers(s: Session, appeal: Appeal) -> tuple[str, ...]:
     (same sender, same category), as a repeat notice names them: «от 03.11.2026 №
     ИСХ-2026-000005», oldest first."""
     person = appeal.applicant
-    same: list[sa.ColumnElement[bool]] = []
-    if person.email:
-        same.append(sa.func.lower(Applicant.email) == person.email.lower())
-    if appeal.account:
-        same.append(Appeal.account == appeal.account)
-    if person.surname and person.name and person.patronymic:
-        same.append(
-            sa.and_(
-                Applicant.surname == person.surname,
-                Applicant.name == person.name,
-                Applicant.patronymic == person.patronymic,
-            )
-        )
+    email = person.email.lower() if person.email else None
+    same = _same_sender(email, appeal.account, (person.surname, person.name, person.patronymic))
     if not same:
         return ()
     rows = s.execute(
@@ -126,6 +105,27 @@ def earlier_answers(s: Session, appeal: Appeal) -> tuple[str, ...]:
         .order_by(Draft.out_date, Draft.id)
     ).all()
     return tuple(f"от {r.out_date:%d.%m.%Y} № {r.out_number}" for r in rows)
+
+
+def _same_sender(
+    email: str | None, account: str | None, full_name: tuple[str | None, str | None, str | None]
+) -> list[sa.ColumnElement[bool]]:
+    """What makes an appeal the same sender's: the e-mail, the account or the full name."""
+    same: list[sa.ColumnElement[bool]] = []
+    if email:
+        same.append(sa.func.lower(Applicant.email) == email)
+    if account:
+        same.append(Appeal.account == account)
+    surname, name, patronymic = full_name
+    if surname and name and patronymic:
+        same.append(
+            sa.and_(
+                Applicant.surname == surname,
+                Applicant.name == name,
+                Applicant.patronymic == patronymic,
+            )
+        )
+    return same
 
 
 def _answered_on_merits(findings: dict[str, Any], status: str, answer_out: bool) -> bool:
