@@ -1,7 +1,7 @@
 """The review app in a real browser: Debian's Chromium driven by Playwright.
 
-Log in, find the overdue appeal, correct the surname reading got wrong,
-re-render the acknowledgment, approve it, and see it arrive at a real SMTP
+Log in, find the overdue appeal, correct the surname reading got wrong (the
+acknowledgment follows), re-render it once more, approve it, and see it arrive at a real SMTP
 server (aiosmtpd) threaded to the original, with the PDF attached.  The
 screenshots of the main pages go to a temporary folder; the README's in docs/
 are refreshed with ``PISMO_SCREENSHOTS=docs``, so that a test run leaves the
@@ -93,18 +93,20 @@ def test_approve_an_overdue_appeal_and_see_it_sent(
         surname.fill("Иванов")
         page.locator("#field-surname button").click()
         expect(page.locator("#field-surname input[name=value]")).to_have_value("Иванов")
-        expect(page.locator(".history")).to_contain_text("corrected")
+        expect(page.locator(".history")).to_contain_text("Исправлено поле")
         page.screenshot(path=shots / "review-appeal.png", full_page=True)
 
-        page.locator("ul.drafts a").first.click()
+        # The correction re-rendered the open acknowledgment already (version 2).
+        page.locator("ul.drafts a").last.click()
+        expect(page.locator("h1")).to_contain_text("версия 2")
         page.click("#rerender")
-        expect(page.locator("h1")).to_contain_text("v2")
+        expect(page.locator("h1")).to_contain_text("версия 3")
         pdf = page.request.get(page.url + "/pdf").body()
         assert "Иванову" in pdf_text(pdf)
         page.screenshot(path=shots / "review-draft.png", full_page=True)
 
         page.click("#approve")
-        expect(page.locator("#draft-status")).to_have_text("sent")
+        expect(page.locator("#draft-status")).to_have_text("Отправлен")
         page.close()
     [message] = mailbox.messages
     assert message["In-Reply-To"] == "<orig-77@mail.example>"

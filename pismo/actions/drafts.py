@@ -31,7 +31,7 @@ from pismo.stages.draft import draft_path
 from pismo.stages.history import earlier_answers
 from pismo.states import OPEN_DRAFTS, DraftStatus
 from store.db import transaction
-from store.models import Appeal, Draft
+from store.models import Appeal, Draft, utcnow
 from store.registration import OUTGOING, audit, next_number
 from store.search import index_appeal
 
@@ -178,6 +178,8 @@ def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
         if row.status != DraftStatus.draft:
             raise DraftStateError(f"draft {draft_id} is {row.status}, not a draft")
         appeal = _appeal(s, row.appeal_id)
+        if any(d.type == row.type and d.version > row.version for d in appeal.drafts):
+            raise DraftStateError(f"draft {draft_id} is not the newest version")
         org = ctx.settings.org
         numbered = letter_type(row.type, row.ground).numbered
         number = assign_outgoing_number(s, org, today) if numbered else None
@@ -187,6 +189,7 @@ def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
         )
         _store_pdf(ctx, appeal, row, pdf, suffix="approved")
         row.out_number, row.out_date, row.approved_by = number, today, actor
+        row.approved_at, row.comment = utcnow(), None
         row.inputs = {**row.inputs, SIGNATORY: f"{org.signatory_position} {org.signatory_name}"}
         row.status = DraftStatus.approved
         _audit(s, "draft_approved", row, actor, out_number=number or "")

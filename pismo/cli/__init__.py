@@ -2,7 +2,8 @@
 
 Each module adds its commands: ``run`` (letters through the stages),
 ``records`` (the store looked at and kept), ``letters`` (drafts and the
-journal), ``review`` (the web app, users, approval and dispatch).
+journal), ``review`` (the web app, users, approval and dispatch), ``corrections``
+(``pismo correct``, ``pismo appeal``: corrections and the claim workflow).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from pismo import settings as settings_module
-from pismo.cli import letters, records, review, run
+from pismo.cli import corrections, letters, records, review, run
 from pismo.cli.common import context
 from pismo.errors import PismoError
 from pismo.ops import configure_logging
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_commands(sub)
     letters.add_commands(sub, context)
     review.register(sub)
+    corrections.add_commands(sub)
     return parser
 
 

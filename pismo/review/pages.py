@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import selectinload
 
-from pismo.actions import appeals as actions
+from intake.checks import CITATIONS
+from pismo.actions import appeals, corrections, replies
 from pismo.actions.staff import (
     check_password,
     close_session,
@@ -27,6 +28,7 @@ from pismo.review.scans import page_count, page_png
 from pismo.review.web import LOGIN_COOKIE, SESSION_COOKIE, Actor, App, AppState, Viewer, page, state
 from store.db import transaction
 from store.models import Appeal, Attachment, Draft, Event, InboundItem
+from store.reports import CATEGORIES, KINDS
 
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(include_in_schema=False)
@@ -153,15 +155,22 @@ def appeal_page(request: Request, appeal_id: int, staff: Viewer, app: App) -> HT
         item=item,
         pages=pages,
         history=history,
-        due=actions.due_date(appeal),
-        fields=actions.EDITABLE_FIELDS,
-        decisions=actions.DECISIONS,
+        due=appeals.due_date(appeal),
+        fields=corrections.EDITABLE_FIELDS,
+        values={f: corrections.field_text(appeal, f) for f in corrections.EDITABLE_FIELDS},
+        choices={"kind": KINDS, "category": CATEGORIES, "gender": corrections.GENDERS},
+        addable={
+            what: [c for c in known if c not in {f["code"] for f in appeal.findings.get(what, [])}]
+            for what, known in (("grounds", CITATIONS), ("defects", corrections.DEFECTS))
+        },
+        letter_types=replies.STAFF_TYPES,
+        decisions=appeals.DECISIONS,
     )
 
 
 @router.get("/drafts/{draft_id}")
 def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTMLResponse:
-    text = actions.body_text(app.ctx, draft_id)
+    text = replies.body_text(app.ctx, draft_id)
     with transaction(app.ctx.db) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
