@@ -118,6 +118,8 @@ def test_paper_letters_go_into_the_print_batch_with_a_register(ctx: Context) -> 
     with transaction(ctx.db) as s:
         for appeal_id in ids:
             s.get_one(Appeal, appeal_id).wants_paper_reply = True
+            for d in s.get_one(Appeal, appeal_id).drafts:
+                d.recipient = None  # as if drafted for the paper reply asked for
     drafts = [open_draft(ctx, a) for a in ids]
     for d in drafts:
         assert replies.approve_draft(ctx, d.id, approver).outcome == "skipped"  # type: ignore[union-attr]
@@ -186,6 +188,8 @@ def test_a_second_batch_of_the_day_keeps_the_first(ctx: Context) -> None:
         with transaction(ctx.db) as s:
             row = s.get_one(Appeal, appeal_id)
             row.wants_paper_reply = True
+            for d in row.drafts:
+                d.recipient = None  # as if drafted for the paper reply asked for
             row.applicant.surname = '=HYPERLINK("http://evil.example")'  # as a reader may find it
         replies.approve_draft(ctx, open_draft(ctx, appeal_id).id, approver)
         batches.append(print_batch(ctx, dt.date(2026, 11, 24)))

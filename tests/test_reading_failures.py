@@ -248,3 +248,38 @@ def test_a_paper_reply_asked_for_by_e_mail_needs_an_address(asked: str) -> None:
     )
     assert reading.fields.wants_paper_reply
     assert "no-postal-address" in {g.code for g in reading.findings.grounds}
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_to", "expected"),
+    [
+        # LAW.md: the address named for the reply, else Reply-To, else From.
+        (
+            "Ответ прошу направить на kira@inbox.example, а не сюда.",
+            "rt@mail.example",
+            "kira@inbox.example",
+        ),
+        (
+            "Менеджер petrov@shop.example обещал вернуть деньги.",
+            "rt@mail.example",
+            "rt@mail.example",
+        ),
+        ("Менеджер petrov@shop.example обещал вернуть деньги.", None, "ivan@mail.example"),
+        (
+            "Копию я отправил сыну sergey@mail.example. Прошу ответить мне.",
+            None,
+            "ivan@mail.example",
+        ),
+    ],
+)
+def test_the_reply_address_is_never_one_merely_mentioned(
+    text: str, reply_to: str | None, expected: str
+) -> None:
+    letter = Letter(
+        text=f"Списали 500 руб. без причины. {text}\nИванов Иван Петрович",
+        channel="email",
+        sender_email="ivan@mail.example",
+        reply_to=reply_to,
+        sent_at=SENT,
+    )
+    assert read_letter(letter, default_rules()).fields.email == expected

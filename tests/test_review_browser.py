@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
 from pismo.context import Context
+from store.db import transaction
+from store.models import Appeal
 from tests.helpers import (
     PASSWORD,
     REPO,
@@ -118,3 +120,80 @@ def test_approve_an_overdue_appeal_and_see_it_sent(
     assert "Иванову" in pdf_text(attached.get_content())
     for name in ("review-queue.png", "review-appeal.png", "review-draft.png"):
         assert (shots / name).stat().st_size > 10_000
+
+
+def logged_in_page(browser: Browser, base: str, name: str, width: int = 1400) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": 900}, locale="ru-RU")
+    page.goto(base + "/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(base + "/")
+    return page
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_answer_written_previewed_approved_and_sent(
+    ctx: Context, browser: Browser, shots: Path
+) -> None:
+    make_user(ctx, "anna", "approver")
+    appeal_id = appeal(ctx, 5, headers={"Reply-To": "Иванов <home5@mail.example>"})
+    with smtp_server() as (port, mailbox), serve(ctx) as base:
+        use_smtp(ctx, port)
+        page = logged_in_page(browser, base, "anna")
+        page.goto(f"{base}/appeals/{appeal_id}")
+        form = page.locator("#new-draft")
+        form.locator("select[name=type]").select_option("answer")
+        form.locator("select[name=outcome]").select_option("partly")
+        form.locator("input[name=amount]").fill("300,00 руб.")
+        form.locator("textarea[name=text]").fill("Начисление за услугу пересчитано.")
+        form.locator("button").click()
+        # The draft's page is the preview: the letter's pages and where it goes.
+        expect(page.locator("h1")).to_contain_text("Ответ по существу")
+        expect(page.locator("#recipient")).to_contain_text("home5@mail.example")
+        expect(page.locator("img.page").first).to_be_visible()
+        page.screenshot(path=shots / "review-answer.png", full_page=True)
+        page.click("#approve")
+        expect(page.locator("#draft-status")).to_have_text("Отправлен")
+        page.close()
+    [message] = mailbox.messages
+    assert message["To"] == "home5@mail.example"
+    [attached] = [
+        p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"
+    ]
+    text = pdf_text(attached.get_content())
+    assert "Начисление за услугу пересчитано." in text and "300,00" in text
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_wrong_ground_dismissed_and_the_kind_corrected(ctx: Context, browser: Browser) -> None:
+    make_user(ctx, "kate", "clerk")
+    appeal_id = appeal(ctx, 6)
+    with transaction(ctx.db) as s:  # a claim about roaming calls: 60 days (126-FZ Art. 55 p.8)
+        row = s.get_one(Appeal, appeal_id)
+        row.findings = {**row.findings, "long_distance": True}
+        row.answer_by = ctx.calendar.calendar_term(row.registered_at.date(), 60)
+    with serve(ctx) as base:
+        page = logged_in_page(browser, base, "kate")
+        page.goto(f"{base}/appeals/{appeal_id}")
+        add = page.locator("#add-ground")
+        add.locator("select[name=code]").select_option("abusive")
+        add.locator("input[name=reason]").fill("угрозы в адрес сотрудника")
+        add.locator("button").click()
+        expect(page.locator("#ground-abusive")).to_contain_text("Оскорбления, угрозы")
+        drafts = page.locator("ul.drafts")
+        expect(drafts).to_contain_text("Уведомление, версия 1 — Черновик")
+        page.locator("#ground-abusive input[name=reason]").fill("это цитата, не угроза")
+        page.locator("#ground-abusive button").click()
+        expect(page.locator("#ground-abusive")).to_have_count(0)
+        expect(drafts).to_contain_text("Уведомление о регистрации, версия 2 — Черновик")
+        expect(drafts).to_contain_text("Уведомление, версия 1 — Заменён новой версией")
+
+        before = page.locator("#terms").inner_text()
+        page.locator("#field-kind select").select_option("complaint")
+        page.locator("#field-kind button").click()
+        expect(page.locator("h1")).to_contain_text("Жалоба")
+        expect(page.locator("#terms")).not_to_have_text(before)
+        page.locator("ul.drafts a").last.click()
+        expect(page.locator("#approve")).to_have_count(0)  # a clerk approves nothing
+        page.close()

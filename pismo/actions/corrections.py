@@ -17,13 +17,15 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from intake.checks import CITATIONS, Finding, ground, missing_sender_details
 from letters.drafting import plan_drafts
 from pismo.actions import drafts, transcription
 from pismo.actions.common import load_appeal, require
 from pismo.actions.staff import Staff
 from pismo.context import Context
-from pismo.errors import Invalid
+from pismo.errors import Conflict, Invalid
 from pismo.stages.draft import draft_many
 from pismo.states import OPEN_DRAFTS, DraftStatus, Role
 from store.db import transaction
@@ -59,6 +61,8 @@ def correct_field(ctx: Context, appeal_id: int, field: str, value: str, actor: S
         old = _value(appeal, field)
         if old == cleaned:
             return
+        if field == "email":
+            _readdress_approved(s, appeal, cleaned, actor)
         _set(ctx, appeal, field, cleaned)
         before = appeal.grounds
         after = _refresh_grounds(appeal)
@@ -118,19 +122,22 @@ def correct_finding(
 
 
 def redraft(ctx: Context, appeal_id: int, actor: Staff) -> None:
-    """The planned letters after a correction: the unwanted superseded, the kept
-    re-rendered as a new version (their text kept), the newly called-for drafted."""
+    """The open letters after a correction: a planned one the appeal no longer calls
+    for superseded, the others re-rendered as a new version (their text kept, their
+    recipient the current one: a new address needs a new approval), the newly
+    called-for drafted."""
     with transaction(ctx.db) as s:
         appeal = load_appeal(s, appeal_id, lock=True)
         wanted = {(p.type, p.ground) for p in plan_drafts(appeal)}
         kept = []
         for d in appeal.drafts:
-            if d.type in PLANNED_TYPES and d.status in OPEN_DRAFTS:
-                if (d.type, d.ground) in wanted:
-                    kept.append(d.id)
-                else:
-                    d.status = DraftStatus.superseded
-                    audit(s, "superseded", actor=actor.name, appeal_id=appeal_id, draft_id=d.id)
+            if d.status not in OPEN_DRAFTS:
+                continue
+            if d.type not in PLANNED_TYPES or (d.type, d.ground) in wanted:
+                kept.append(d.id)
+            else:
+                d.status = DraftStatus.superseded
+                audit(s, "superseded", actor=actor.name, appeal_id=appeal_id, draft_id=d.id)
     for draft_id in kept:
         drafts.edit_draft(ctx, draft_id, None, actor.name)
     draft_many(ctx, [appeal_id])
@@ -153,6 +160,22 @@ def transcribe(
 
 def ground_record(code: str, evidence: str) -> dict[str, str | None]:
     return dataclasses.asdict(ground(code, evidence))
+
+
+def _readdress_approved(s: Session, appeal: Appeal, address: str | None, actor: Staff) -> None:
+    """An approved e-mail letter not yet sent keeps the address it was approved for:
+    only an approver may change it, and that change is audited on the letter."""
+    waiting = [d for d in appeal.drafts if d.status == DraftStatus.approved and d.recipient]
+    if not waiting:
+        return
+    if not actor.may(Role.approver):
+        raise Conflict(
+            f"письмо № {waiting[0].id} уже утверждено и ждёт отправки на прежний адрес: "
+            "адрес утверждённого письма меняет согласующий"
+        )
+    for d in waiting:
+        d.recipient = address
+        audit(s, "readdressed", actor=actor.name, appeal_id=appeal.id, draft_id=d.id)
 
 
 def field_text(appeal: Appeal, field: str) -> str:

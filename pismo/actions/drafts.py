@@ -27,7 +27,7 @@ from letters.types import letter_type
 from pismo.context import Context
 from pismo.errors import DraftStateError, NotFound
 from pismo.settings import OrgProfile
-from pismo.stages.draft import draft_path
+from pismo.stages.draft import draft_path, recipient
 from pismo.stages.history import earlier_answers
 from pismo.states import OPEN_DRAFTS, DraftStatus
 from store.db import transaction
@@ -109,6 +109,7 @@ def create_draft(
             status=DraftStatus.draft,
             body=inputs.body,
             inputs=inputs.as_dict(),
+            recipient=recipient(appeal),
         )
         _store_pdf(ctx, appeal, row, _render(ctx, appeal, plan, inputs, today=ctx.today()))
         s.add(row)
@@ -149,6 +150,7 @@ def edit_draft(
             status=DraftStatus.draft,
             body=new_text,
             inputs=new_inputs.as_dict(),
+            recipient=recipient(appeal),
         )
         _store_pdf(ctx, appeal, row, _render(ctx, appeal, plan, new_inputs, today=ctx.today()))
         old.status = DraftStatus.superseded

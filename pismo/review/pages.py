@@ -21,6 +21,7 @@ from pismo.actions.staff import (
     csrf_token,
     open_session,
 )
+from pismo.dispatch import delivery
 from pismo.errors import LockedOut, NotFound
 from pismo.review import forms, lookup
 from pismo.review.queue import Filters, queue
@@ -178,6 +179,7 @@ def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTML
         appeal = draft.appeal
         versions = [d for d in appeal.drafts if d.type == draft.type]
         latest = max(d.version for d in versions)
+        via = delivery(appeal, draft)  # loads the applicant the page names
     pages = page_count(app.ctx.blobs.get(draft.pdf_hash))
     return page(
         request,
@@ -189,6 +191,7 @@ def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTML
         pages=pages,
         versions=versions,
         latest=draft.version == latest,
+        via=via,
     )
 
 

@@ -101,6 +101,7 @@ def _store_drafts(
                 pdf_path=str(path),
                 pdf_hash=ctx.blobs.put(pdf),
                 inputs=planned.inputs.as_dict(),
+                recipient=recipient(s.get_one(Appeal, appeal_id)),
             )
             s.add(row)
             s.flush()
@@ -117,6 +118,15 @@ def _store_drafts(
             .values(status=APPEAL_STATUS_OF[ItemState.drafted])
         )
     return paths
+
+
+def recipient(appeal: Appeal) -> str | None:
+    """The e-mail address a reply goes to: the applicant's (reading chose it by LAW.md's
+    rule, a person may correct it) for an e-mail appeal that asks for no paper reply."""
+    email = appeal.applicant.email
+    if appeal.channel == "email" and email and not appeal.wants_paper_reply:
+        return email
+    return None
 
 
 def draft_path(ctx: Context, reg_number: str, kind: str, version: int = 1) -> Path:
