@@ -32,7 +32,7 @@ def test_answer_edit_approve_and_journal(env: dict[str, str], tmp_path: Path) ->
     number = pismo(env, "draft", "approve", new_id, "--as", "ivanov").stdout.strip()
     assert number.startswith("ИСХ-")
     refused = pismo(env, "draft", "edit", answer_id, "--text-file", str(text), check=False)
-    assert refused.returncode == 8 and "superseded" in refused.stderr
+    assert refused.returncode == 8 and "заменён новой версией" in refused.stderr
     final = Path(env["PISMO_DATA_DIR"]) / "drafts" / reg / "answer-v2-approved.pdf"
     words = " ".join(PdfReader(final).pages[0].extract_text().split())
     assert "Седых Ольге Ивановне" in words and "Уважаемая Ольга Ивановна!" in words

@@ -12,22 +12,29 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pypdf import PdfReader
 
+from intake.sources import read_file
+from pismo.actions import corrections, replies
 from pismo.context import Context
+from pismo.review import labels
+from pismo.running.chain import process
 from store.db import transaction
-from store.models import Appeal
+from store.models import Appeal, Draft
 from tests.helpers import (
     PASSWORD,
     REPO,
     appeal,
     make_overdue,
     make_user,
+    open_draft,
     serve,
     smtp_server,
     use_smtp,
@@ -197,3 +204,71 @@ def test_a_wrong_ground_dismissed_and_the_kind_corrected(ctx: Context, browser: 
         page.locator("ul.drafts a").last.click()
         expect(page.locator("#approve")).to_have_count(0)  # a clerk approves nothing
         page.close()
+
+
+# Codes the store keeps that a page must show by name: statuses, kinds, categories,
+# letter types and statuses, grounds, defects, roles, audit actions, decisions.
+RAW_CODES = re.compile(
+    r"(?<![\w@.-])(?:"
+    + "|".join(
+        sorted(
+            {code for table in labels.ALL.values() for code in table} - {"email", "post"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")(?![\w@-])"
+)
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def unsure_scan(ctx: Context) -> int:
+    """A scanned claim registered as if OCR had been unsure of it; its appeal's id."""
+    ctx.settings.ocr.min_confidence = 101
+    process(ctx, read_file(REPO / "pismo" / "samples" / "scans" / "01-claim.png", 10**8))
+    ctx.settings.ocr.min_confidence = 0
+    with transaction(ctx.db) as s:
+        return s.scalars(sa.select(Appeal.id).where(Appeal.channel == "post")).one()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_every_page_in_russian_and_at_390_px(ctx: Context, browser: Browser, shots: Path) -> None:
+    admin = make_user(ctx, "anna", "admin")
+    plain = appeal(ctx, 7)
+    grounded = appeal(ctx, 8)
+    corrections.correct_finding(ctx, grounded, "grounds", "abusive", "add", "угрозы", admin)
+    corrections.correct_field(ctx, grounded, "letter_date", "05.11.2026", admin)
+    replies.approve_draft(ctx, open_draft(ctx, plain).id, admin, send=False)  # no SMTP: waits
+    scanned = unsure_scan(ctx)
+    with transaction(ctx.db) as s:
+        drafts = s.scalars(sa.select(Draft.id)).all()
+    paths = ["/", "/?status=all", "/search?q=Иванов", "/users"]
+    paths += [f"/appeals/{a}" for a in (plain, grounded, scanned)]
+    paths += [f"/drafts/{d}" for d in drafts]
+    with serve(ctx) as base:
+        wide = logged_in_page(browser, base, "anna")
+        narrow = logged_in_page(browser, base, "anna", width=390)
+        for path in paths:
+            for page in (wide, narrow):
+                page.goto(base + path)
+                text = page.locator("main").inner_text()
+                assert not ISO_DATE.search(text), (path, ISO_DATE.findall(text))
+                assert not RAW_CODES.search(text), (path, RAW_CODES.findall(text))
+            overflow = narrow.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} is {overflow} px wider than a 390 px window"
+        narrow.goto(f"{base}/appeals/{plain}")
+        narrow.screenshot(path=shots / "review-phone.png", full_page=True)
+        # An approved letter not yet sent says so.
+        wide.goto(f"{base}/drafts/{drafts[0]}")
+        expect(wide.locator("#dispatch")).to_contain_text("ещё не отправлен")
+
+        # Transcription: the scan and the text box side by side.
+        wide.goto(f"{base}/appeals/{scanned}")
+        scan = wide.locator("#transcription img.scan").first.bounding_box()
+        box = wide.locator("#transcribe textarea").bounding_box()
+        assert scan is not None and box is not None
+        assert scan["x"] + scan["width"] <= box["x"]  # left of the text box
+        assert box["y"] < scan["y"] + scan["height"]  # and beside it, not below
+        wide.screenshot(path=shots / "review-transcription.png")

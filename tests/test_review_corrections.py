@@ -55,9 +55,9 @@ def test_approval_is_one_step_and_a_state_error_is_409(ctx: Context) -> None:
         assert row.approved_by == "anna" and row.out_number
     client, csrf = logged_in(ctx, "anna")
     again = client.post(f"/api/drafts/{draft.id}/approve", headers={"X-CSRF-Token": csrf})
-    assert again.status_code == 409 and "approved" in again.json()["detail"]
+    assert again.status_code == 409 and "утверждён" in again.json()["detail"]
     page = client.post(f"/drafts/{draft.id}/approve", data={"csrf": csrf})
-    assert page.status_code == 409 and "approved" in page.text
+    assert page.status_code == 409 and "утверждён" in page.text
 
 
 def test_kind_corrected_the_terms_and_the_letter_follow(ctx: Context) -> None:

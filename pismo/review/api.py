@@ -113,7 +113,7 @@ def get_appeal(appeal_id: int, staff: Viewer, app: App) -> dict[str, Any]:
             .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
         )
         if appeal is None:
-            raise NotFound(f"no appeal with id {appeal_id}")
+            raise NotFound(f"обращения № {appeal_id} нет")
         person = appeal.applicant
         due = appeals.due_date(appeal)
         return {

@@ -89,7 +89,7 @@ def create_app(ctx: Context) -> FastAPI:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": "log in first"}, status_code=401)
+            return JSONResponse({"detail": "войдите в систему"}, status_code=401)
         return RedirectResponse("/login", status_code=303)
 
     @app.exception_handler(PismoError)

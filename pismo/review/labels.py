@@ -4,12 +4,16 @@ statuses, letters and grounds, and dates as dd.mm.yyyy in the organisation's tim
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
 
 from pismo.actions.appeals import DECISIONS
 from pismo.actions.corrections import GENDERS
+from pismo.states import DRAFT_STATUSES
 from store.reports import CATEGORIES, GROUNDS, KINDS
 
 FIELDS = {
@@ -36,16 +40,6 @@ STATUSES = {
     "second_review": "Повторное рассмотрение",
     "answered": "Ответ отправлен",
     "closed": "Закрыто",
-}
-DRAFT_STATUSES = {
-    "draft": "Черновик",
-    "returned": "Возвращён на доработку",
-    "superseded": "Заменён новой версией",
-    "approved": "Утверждён",
-    "printed": "Напечатан, ждёт отправки почтой",
-    "sent": "Отправлен",
-    "filed": "В дело",
-    "suppressed": "Не отправлен (автоответ)",
 }
 DRAFT_TYPES = {
     "acknowledgment": "Уведомление о регистрации",
@@ -129,9 +123,14 @@ def install(env: jinja2.Environment, timezone: str) -> None:
             return "—"
         return ALL[table].get(str(code), str(code))
 
-    def day(value: dt.date | dt.datetime | None) -> str:
-        if value is None:
+    def day(value: dt.date | dt.datetime | str | None) -> str:
+        if not value:
             return "—"
+        if isinstance(value, str):
+            try:
+                return day(dt.date.fromisoformat(value[:10]))
+            except ValueError:
+                return value
         if isinstance(value, dt.datetime):
             value = _aware(value).astimezone(tz).date()
         return value.strftime("%d.%m.%Y")
@@ -146,8 +145,88 @@ def install(env: jinja2.Environment, timezone: str) -> None:
                 return value
         return _aware(value).astimezone(tz).strftime("%d.%m.%Y %H:%M")
 
-    env.filters.update(ru=ru, day=day, moment=moment)
+    def detail(event: Any) -> str:
+        return describe_event(event.action, event.detail, ru, day)
+
+    env.filters.update(ru=ru, day=day, moment=moment, detail=detail, citation=citation)
     env.globals["labels"] = ALL
+
+
+# Which table names an audited field's old and new value.
+_VALUE_TABLE = {"kind": "kind", "category": "category", "gender": "gender", "decision": "decision"}
+
+
+def shown_evidence(findings: dict[str, Any]) -> dict[str, str]:
+    """What reading saw for each field, the model's own feature names left out."""
+    return {
+        field: ", ".join(p for p in str(seen).split(", ") if not p.startswith("словарь:"))
+        for field, seen in findings.get("evidence", {}).items()
+    }
+
+
+def describe_event(
+    action: str, detail: dict[str, Any], ru: Callable[[object, str], str], day: Callable[..., str]
+) -> str:
+    """An audit event's detail in words: names, not codes; dates as dd.mm.yyyy."""
+    parts = []
+    field = detail.get("field")
+    table = _VALUE_TABLE.get(field or "", "decision" if action == "decided" else "")
+
+    def finding(code: object) -> str:
+        return ru(code, "ground" if code in GROUND_NAMES else "defect")
+
+    def shown(value: Any) -> str:
+        if isinstance(value, list):
+            names = ", ".join(
+                ru(v, "ground") if v in GROUND_NAMES else ru(v, "defect") for v in value
+            )
+            return names or "нет"
+        if isinstance(value, dict):
+            return ", ".join(str(v) for v in value.values() if v) or "—"
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            return day(dt.date.fromisoformat(value))
+        return ru(value, table) if table else ("—" if value in (None, "") else str(value))
+
+    if field:
+        parts.append(f"поле «{ru(field, 'field')}»")
+    if "kind" in detail and action == "registered":
+        parts.append(f"{ru(detail['kind'], 'kind')}, {ru(detail.get('category'), 'category')}")
+    if "type" in detail:
+        parts.append(ru(detail["type"], "draft_type"))
+    if "code" in detail:
+        parts.append(finding(detail["code"]))
+    if "old" in detail or "new" in detail:
+        parts.append(f"было: {shown(detail.get('old'))}; стало: {shown(detail.get('new'))}")
+    if detail.get("grounds_before") != detail.get("grounds_after"):
+        parts.append(f"основания: {shown(detail.get('grounds_after'))}")
+    if "version" in detail:
+        parts.append(f"версия {detail['version']}")
+    if detail.get("out_number"):
+        parts.append(f"исх. № {detail['out_number']}")
+    if "days" in detail:
+        parts.append(f"на {detail['days']} дн.")
+    if detail.get("reason") and action not in ("quarantined", "read_failed"):
+        parts.append(f"причина: {detail['reason']}")
+    if "attempt" in detail:
+        parts.append(f"попытка {detail['attempt']}")
+    return "; ".join(parts)
+
+
+_CITATION = re.compile(r"(\d+(?:-\d+)?)-FZ Art\. ([\d.]+)(?: p\.\s*([\d.]+))?")
+
+
+def citation(text: str | None) -> str:
+    """«59-FZ Art. 11 p.1» as staff write it: «ч. 1 ст. 11 59-ФЗ» (126-ФЗ: «п. 5»)."""
+
+    def russian(m: re.Match[str]) -> str:
+        law, article, part = m.groups()
+        unit = "ч." if law == "59" else "п."
+        return f"{unit} {part} ст. {article} {law}-ФЗ" if part else f"ст. {article} {law}-ФЗ"
+
+    return _CITATION.sub(russian, text or "")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -23,7 +23,7 @@ from pismo.actions.staff import (
 )
 from pismo.dispatch import delivery
 from pismo.errors import LockedOut, NotFound
-from pismo.review import forms, lookup
+from pismo.review import forms, labels, lookup
 from pismo.review.queue import Filters, queue
 from pismo.review.scans import page_count, page_png
 from pismo.review.web import LOGIN_COOKIE, SESSION_COOKIE, Actor, App, AppState, Viewer, page, state
@@ -142,7 +142,7 @@ def appeal_page(request: Request, appeal_id: int, staff: Viewer, app: App) -> HT
             )
         )
         if appeal is None:
-            raise NotFound(f"no appeal with id {appeal_id}")
+            raise NotFound(f"обращения № {appeal_id} нет")
         history = s.scalars(
             sa.select(Event).where(Event.appeal_id == appeal_id).order_by(Event.id)
         ).all()
@@ -165,6 +165,7 @@ def appeal_page(request: Request, appeal_id: int, staff: Viewer, app: App) -> HT
             for what, known in (("grounds", CITATIONS), ("defects", corrections.DEFECTS))
         },
         letter_types=replies.STAFF_TYPES,
+        evidence=labels.shown_evidence(appeal.findings),
         decisions=appeals.DECISIONS,
     )
 
@@ -175,7 +176,7 @@ def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTML
     with transaction(app.ctx.db) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
-            raise NotFound(f"no draft with id {draft_id}")
+            raise NotFound(f"проекта письма № {draft_id} нет")
         appeal = draft.appeal
         versions = [d for d in appeal.drafts if d.type == draft.type]
         latest = max(d.version for d in versions)
@@ -199,7 +200,7 @@ def _pdf_hash(app: AppState, draft_id: int) -> str:
     with transaction(app.ctx.db) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
-            raise NotFound(f"no draft with id {draft_id}")
+            raise NotFound(f"проекта письма № {draft_id} нет")
         return draft.pdf_hash
 
 
@@ -226,7 +227,7 @@ def scan_page(item_id: int, n: int, staff: Viewer, app: App) -> Response:
     with transaction(app.ctx.db) as s:
         item = s.get(InboundItem, item_id)
         if item is None or item.channel != "post":
-            raise NotFound(f"no scanned item {item_id}")
+            raise NotFound(f"скана № {item_id} нет")
         digest = item.content_hash
     png = page_png(app.ctx.blobs.get(digest), n, app.ctx.ocr_options)
     return Response(png, media_type="image/png")
@@ -238,7 +239,7 @@ def attachment(attachment_id: int, staff: Viewer, app: App) -> Response:
     with transaction(app.ctx.db) as s:
         row = s.get(Attachment, attachment_id)
         if row is None:
-            raise NotFound(f"no attachment {attachment_id}")
+            raise NotFound(f"вложения № {attachment_id} нет")
         digest, name = row.content_hash, row.filename
     return Response(
         app.ctx.blobs.get(digest),
