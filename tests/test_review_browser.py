@@ -242,7 +242,7 @@ def test_every_page_in_russian_and_at_390_px(ctx: Context, browser: Browser, sho
     scanned = unsure_scan(ctx)
     with transaction(ctx.db) as s:
         drafts = s.scalars(sa.select(Draft.id)).all()
-    paths = ["/", "/?status=all", "/search?q=Иванов", "/users"]
+    paths = ["/", "/?status=all", "/search?q=Иванов", "/users", "/reports"]
     paths += [f"/appeals/{a}" for a in (plain, grounded, scanned)]
     paths += [f"/drafts/{d}" for d in drafts]
     with serve(ctx) as base:
