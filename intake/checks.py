@@ -68,11 +68,11 @@ def missing_sender_details(
     """59-FZ Art. 11 p.1: each of its grounds with the evidence if it holds, else None.
     Reading uses it, and so does a person's correction of the fields."""
     paper = channel == "post" or wants_paper_reply
-    why = "paper letter" if channel == "post" else "asks for a paper reply"
+    why = "бумажное письмо" if channel == "post" else "просит ответ на бумаге"
     return {
-        "no-surname": None if surname else "no surname found in the letter or its sender",
+        "no-surname": None if surname else "фамилии нет ни в письме, ни у отправителя",
         "no-postal-address": (
-            f"{why} without a postal address" if paper and not postal_address else None
+            f"{why} без почтового адреса" if paper and not postal_address else None
         ),
     }
 
@@ -96,9 +96,9 @@ def check(fields: Fields, *, channel: str, kind: str, attachment_count: int = 0)
             defects.append(Finding(defect, "59-FZ Art. 7 p.1", f"{what}: «{seen}»"))
     grounds = [ground(code, why) for code, why in missing.items() if why is not None]
     if channel == "post" and fields.signed is None:
-        defects.append(Finding("unsigned", "59-FZ Art. 7 p.1", "no signature line found"))
+        defects.append(Finding("unsigned", "59-FZ Art. 7 p.1", "подписи не найдено"))
     if kind == "claim" and attachment_count == 0:
         defects.append(
-            Finding("no-contract-copy", "126-FZ Art. 55 p.6", "the claim has no attachments")
+            Finding("no-contract-copy", "126-FZ Art. 55 p.6", "к претензии ничего не приложено")
         )
     return Findings(grounds=tuple(grounds), defects=tuple(defects))

@@ -19,6 +19,9 @@ from intake.names import PersonName, complete, find_sender, name_from_display, s
 
 MOSCOW = dt.timezone(dt.timedelta(hours=3))  # e-mail dates become the sender's calendar day
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# «Ответ прошу направить на …», «прошу ответить по адресу …»: the address is for the reply.
+_FOR_REPLY = re.compile(r"\bотве[тч]", re.IGNORECASE)
+_SENTENCE_START = re.compile(r"[.!?;\n]\s")
 # +7 or 8, then ten digits in any grouping: «8 (4912) 55-66-77», «+7(921)7654321».
 _PHONE = re.compile(r"(?<![\d+])(?:\+7|8|7)((?:[\s\-()]{0,2}\d){10})(?!\d)")
 # The rest of the line in a lookahead: a passport's number skipped, a postcode later on
@@ -145,13 +148,27 @@ def _phone(text: str, known: Known) -> tuple[str, str] | None:
     return None
 
 
-def _email(text: str, known: Known, sender_email: str | None) -> tuple[str, str] | None:
+def _email(
+    text: str, known: Known, channel: str, sender_email: str | None, reply_to: str | None
+) -> tuple[str, str] | None:
+    """Where an electronic reply goes (LAW.md, 59-FZ Art. 7 p.3): the address the
+    writer names for the reply («ответ прошу направить на …»), else Reply-To, else
+    From.  An address merely mentioned (an employee's, a relative's) is never it;
+    a paper letter's e-mail address is the one it gives."""
+    mentioned = []
     for match in _EMAIL.finditer(text):
         email = match.group().lower().rstrip(".")
-        if email not in known.emails:
-            return email, match.group()
-    if sender_email and sender_email not in known.emails:
-        return sender_email, f"From: {sender_email}"
+        if email in known.emails:
+            continue
+        sentence = _SENTENCE_START.split(text[: match.start()])[-1]
+        if _FOR_REPLY.search(sentence):
+            return email, f"{sentence.strip()} {match.group()}"
+        mentioned.append((email, match.group()))
+    for header, address in (("Reply-To", reply_to), ("From", sender_email)):
+        if address and address not in known.emails:
+            return address, f"{header}: {address}"
+    if channel == "post" or not sender_email:
+        return mentioned[0] if mentioned else None
     return None
 
 
@@ -299,6 +316,7 @@ def extract_fields(
     sender_name: str | None = None,
     sent_at: dt.datetime | None = None,
     known: Known = Known(),
+    reply_to: str | None = None,
 ) -> Fields:
     evidence: dict[str, str] = {}
     person = _sender(text, sender_name)
@@ -310,7 +328,7 @@ def extract_fields(
     if (address := _address(text, known, sender_at)) is not None:
         postcode, postal_address, evidence["postal_address"] = address
     email = phone = account = contract = None
-    if (found := _email(text, known, sender_email)) is not None:
+    if (found := _email(text, known, channel, sender_email, reply_to)) is not None:
         email, evidence["email"] = found
     if (found := _phone(text, known)) is not None:
         phone, evidence["phone"] = found

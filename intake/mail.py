@@ -74,6 +74,7 @@ class ParsedMessage:
     attachments: tuple[MailAttachment, ...]
     noise: str | None  # "auto-reply", "bounce" or "bulk": recorded, never answered
     in_reply_to: tuple[str, ...]
+    reply_to: str | None = None  # the Reply-To address, where the sender wants replies
 
 
 def safe_filename(name: str | None, fallback: str) -> str:
@@ -184,6 +185,8 @@ def parse_message(raw: bytes, max_attachment_bytes: int | None = None) -> Parsed
     date = mail.date if isinstance(mail.date, dt.datetime) else None
     if date is not None and date.tzinfo is None:
         date = date.replace(tzinfo=dt.UTC)
+    reply_to = email.utils.parseaddr(clean_header(str(msg.get("Reply-To", ""))))[1]
+    reply_to = reply_to.replace(" ", "").lower() if "@" in reply_to else ""
     references = _CONTROL.sub(
         " ", " ".join(str(msg.get(h, "")) for h in ("In-Reply-To", "References"))
     )
@@ -197,4 +200,5 @@ def parse_message(raw: bytes, max_attachment_bytes: int | None = None) -> Parsed
         attachments=attachments,
         noise=noise_reason(msg, sender_email, subject),
         in_reply_to=tuple(re.findall(r"<[^<>\s]+>", references)),
+        reply_to=reply_to or None,
     )

@@ -31,6 +31,7 @@ class Letter:
     sender_name: str | None = None
     sent_at: dt.datetime | None = None
     attachment_count: int = 0
+    reply_to: str | None = None  # the Reply-To header's address
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
         letter.text,
         channel=letter.channel,
         sender_email=letter.sender_email,
+        reply_to=letter.reply_to,
         sender_name=letter.sender_name,
         sent_at=letter.sent_at,
         known=rules.known,

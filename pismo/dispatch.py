@@ -39,6 +39,7 @@ from pismo.context import Context
 from pismo.errors import DispatchError, describe
 from pismo.settings import Settings, SmtpSettings
 from pismo.smtp import connected as smtp_connected
+from pismo.stages.draft import recipient
 from pismo.states import DraftStatus
 from store.db import transaction
 from store.models import Appeal, Draft, utcnow
@@ -77,8 +78,7 @@ def delivery(appeal: Appeal, draft: Draft) -> str:
     """How a letter goes out: "email", "post" or "file" (kept, never sent)."""
     if draft.type in FILE_ONLY:
         return "file"
-    email = appeal.applicant.email
-    if appeal.channel == "email" and email and not appeal.wants_paper_reply:
+    if draft.recipient or (draft.recipient is None and recipient(appeal)):
         return "email"
     return "post"
 
@@ -95,7 +95,7 @@ def build_email(settings: Settings, appeal: Appeal, draft: Draft, pdf: bytes) ->
     assert draft.message_id is not None
     msg = EmailMessage()
     msg["From"] = formataddr((settings.org.name, sender))
-    msg["To"] = appeal.applicant.email or ""
+    msg["To"] = draft.recipient or recipient(appeal) or ""
     subject = (appeal.items[0].meta.get("subject") if appeal.items else None) or ""
     heading = (
         f"{letter_type(draft.type, draft.ground).heading_for(appeal.kind, appeal.regime)} "

@@ -17,7 +17,8 @@ The tree::
     ├── Conflict                 the item is not in a state the command applies to
     │   └── DraftStateError      a draft cannot be edited or approved in its state
     ├── DispatchError            an approved letter could not be sent (it stays approved)
-    ├── Forbidden                the person's role may not do this, or the state forbids it
+    ├── Forbidden                the person's role may not do this
+    ├── Invalid                  a staff action's input is wrong (an empty text, an unknown code)
     ├── AuthError                a wrong name or password, or a user that cannot be made
     │   └── LockedOut            too many failed logins of this name lately
     ├── NotFound                 a registration number or item that does not exist
@@ -117,9 +118,16 @@ class DispatchError(PismoError):
 
 
 class Forbidden(PismoError):
-    """Not allowed: a role below the one an action needs, or a letter in the wrong state."""
+    """Not allowed: a role below the one an action needs (a state that forbids an
+    action is a ``Conflict``)."""
 
     exit_code = ExitCode.forbidden
+
+
+class Invalid(PismoError):
+    """A staff action asked with input it cannot take; the message says what is wrong."""
+
+    exit_code = ExitCode.usage
 
 
 class AuthError(PismoError):

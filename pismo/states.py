@@ -70,6 +70,18 @@ class DraftStatus(enum.StrEnum):
     suppressed = "suppressed"  # an automatic letter to an automatic sender: not sent
 
 
+# How staff read a draft's status (pages, error messages).
+DRAFT_STATUSES = {
+    "draft": "Черновик",
+    "returned": "Возвращён на доработку",
+    "superseded": "Заменён новой версией",
+    "approved": "Утверждён",
+    "printed": "Напечатан, ждёт отправки почтой",
+    "sent": "Отправлен",
+    "filed": "В дело",
+    "suppressed": "Не отправлен (автоответ)",
+}
+
 OPEN_DRAFTS = frozenset({DraftStatus.draft, DraftStatus.returned})  # staff may still change
 
 

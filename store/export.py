@@ -81,7 +81,10 @@ def item_record(item: InboundItem) -> dict[str, Any]:
             "notice_by": _date(appeal.notice_by),
             "control": _date(appeal.control),
         },
-        "drafts": [{"type": d.type, "status": d.status, "pdf": d.pdf_path} for d in appeal.drafts],
+        "drafts": [
+            {"type": d.type, "status": d.status, "pdf": d.pdf_path, "to": d.recipient}
+            for d in appeal.drafts
+        ],
     }
     return record
 

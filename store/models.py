@@ -197,6 +197,9 @@ class Draft(Base):
     # the last attempt failed and the next one waits; and the print batch it went into.
     not_before: Mapped[dt.datetime | None]
     batch: Mapped[str | None] = mapped_column(sa.String(32))
+    # Migration 0009: the e-mail address this version goes to (None: by post or to the
+    # file), chosen when it is drafted and shown before approval; a new address, a new version.
+    recipient: Mapped[str | None] = mapped_column(sa.String(320))
 
     appeal: Mapped[Appeal] = relationship(back_populates="drafts")
 

@@ -52,7 +52,7 @@ KINDS = {
     "proposal": "Предложение",
 }
 CATEGORIES = {
-    "billing": "Начисления и оплата",
+    "billing": "Начисления и списания",
     "service_quality": "Качество связи",
     "staff_conduct": "Работа персонала",
     "confidentiality": "Конфиденциальность",

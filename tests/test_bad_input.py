@@ -152,7 +152,7 @@ def test_a_passing_failure_is_tried_again_then_quarantined(ctx: Context, tmp_pat
 
 
 def test_control_characters_in_headers_never_reach_a_reply(ctx: Context) -> None:
-    from pismo.actions import appeals as actions
+    from pismo.actions import replies
     from tests.helpers import appeal, make_user, open_draft, smtp_server, use_smtp
 
     crlf = "=?utf-8?b?" + base64.b64encode("Жалоба\r\nBcc: victim@evil.example".encode()).decode()
@@ -162,7 +162,7 @@ def test_control_characters_in_headers_never_reach_a_reply(ctx: Context) -> None
     appeal_id = appeal(ctx, 8, data=data)
     with smtp_server() as (port, mailbox):
         use_smtp(ctx, port)
-        sent = actions.approve_draft(ctx, open_draft(ctx, appeal_id).id, approver)
+        sent = replies.approve_draft(ctx, open_draft(ctx, appeal_id).id, approver)
     assert sent is not None and sent.outcome == "sent"
     [message] = mailbox.messages
     assert message["Subject"].startswith("Re: Жалоба Bcc: victim@evil.example [ВХ-")

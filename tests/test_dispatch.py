@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from pismo.actions import appeals as actions
+from pismo.actions import appeals, corrections, replies
 from pismo.context import Context
 from pismo.dispatch import (
     confirm_posted,
@@ -21,7 +21,7 @@ from pismo.dispatch import (
     is_automatic_address,
     print_batch,
 )
-from pismo.errors import Forbidden
+from pismo.errors import Conflict, Forbidden
 from store.db import transaction
 from store.models import Appeal, Draft, Event, utcnow
 from tests.helpers import appeal, make_user, open_draft, smtp_server, use_smtp
@@ -40,7 +40,7 @@ def test_approved_letter_goes_out_threaded_with_its_pdf(ctx: Context) -> None:
     draft = open_draft(ctx, appeal_id)
     with smtp_server() as (port, mailbox):
         use_smtp(ctx, port)
-        sent = actions.approve_draft(ctx, draft.id, approver)
+        sent = replies.approve_draft(ctx, draft.id, approver)
     assert sent is not None and sent.outcome == "sent"
     [message] = mailbox.messages
     assert mailbox.envelopes[0][1] == ["user1@mail.example"]
@@ -68,7 +68,7 @@ def test_a_failed_send_stays_approved_and_is_retried_with_the_same_id(
     approver = make_user(ctx, "anna", "approver")
     draft = open_draft(ctx, appeal(ctx, 2))
     use_smtp(ctx, free_port())  # nothing listens there
-    sent = actions.approve_draft(ctx, draft.id, approver)
+    sent = replies.approve_draft(ctx, draft.id, approver)
     assert sent is not None and sent.outcome == "failed"
     row = draft_row(ctx, draft.id)
     assert row.status == "approved" and row.attempts == 1 and row.last_error
@@ -89,7 +89,7 @@ def test_a_failed_send_stays_approved_and_is_retried_with_the_same_id(
 def test_two_dispatches_at_once_send_a_letter_once(ctx: Context) -> None:
     approver = make_user(ctx, "anna", "approver")
     draft = open_draft(ctx, appeal(ctx, 6))
-    actions.approve_draft(ctx, draft.id, approver)  # no SMTP yet: it waits approved
+    replies.approve_draft(ctx, draft.id, approver)  # no SMTP yet: it waits approved
     with smtp_server() as (port, mailbox):
         use_smtp(ctx, port)
         with ThreadPoolExecutor(4) as pool:
@@ -106,7 +106,7 @@ def test_no_automatic_letter_to_an_automatic_address(ctx: Context) -> None:
     draft = open_draft(ctx, appeal(ctx, 3, data=data))
     with smtp_server() as (port, mailbox):
         use_smtp(ctx, port)
-        sent = actions.approve_draft(ctx, draft.id, approver)
+        sent = replies.approve_draft(ctx, draft.id, approver)
     assert sent is not None and sent.outcome == "suppressed" and mailbox.messages == []
     assert draft_row(ctx, draft.id).status == "suppressed"
     assert is_automatic_address("MAILER-DAEMON@x.example") and not is_automatic_address("a@b.c")
@@ -118,9 +118,11 @@ def test_paper_letters_go_into_the_print_batch_with_a_register(ctx: Context) -> 
     with transaction(ctx.db) as s:
         for appeal_id in ids:
             s.get_one(Appeal, appeal_id).wants_paper_reply = True
+            for d in s.get_one(Appeal, appeal_id).drafts:
+                d.recipient = None  # as if drafted for the paper reply asked for
     drafts = [open_draft(ctx, a) for a in ids]
     for d in drafts:
-        assert actions.approve_draft(ctx, d.id, approver).outcome == "skipped"  # type: ignore[union-attr]
+        assert replies.approve_draft(ctx, d.id, approver).outcome == "skipped"  # type: ignore[union-attr]
     batch = print_batch(ctx, dt.date(2026, 11, 23))
     assert batch is not None and batch.draft_ids == tuple(d.id for d in drafts)
     assert len(PdfReader(batch.pdf).pages) == 2
@@ -137,29 +139,29 @@ def test_the_claim_workflow(ctx: Context) -> None:
     approver = make_user(ctx, "anna", "approver")
     clerk = make_user(ctx, "kate", "clerk")
     appeal_id = appeal(ctx, 6)
-    actions.assign(ctx, appeal_id, "Расчётный отдел", "kate", approver)
+    appeals.assign(ctx, appeal_id, "Расчётный отдел", "kate", approver)
     with pytest.raises(Forbidden):
-        actions.decide(ctx, appeal_id, "founded", "", clerk)
-    actions.decide(ctx, appeal_id, "partly", "перерасчёт 300 руб.", approver)
-    actions.dispute(ctx, appeal_id, clerk)
-    with pytest.raises(Forbidden):
-        actions.dispute(ctx, appeal_id, clerk)  # no decision in the second round yet
-    actions.decide(ctx, appeal_id, "founded", "возврат 300 руб.", approver)
-    with pytest.raises(Forbidden):
-        actions.dispute(ctx, appeal_id, clerk)  # a second review happens once
-    with pytest.raises(Forbidden):  # 126-FZ Art. 55 gives a claim no extension
-        actions.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
+        appeals.decide(ctx, appeal_id, "founded", "", clerk)
+    appeals.decide(ctx, appeal_id, "partly", "перерасчёт 300 руб.", approver)
+    appeals.dispute(ctx, appeal_id, clerk)
+    with pytest.raises(Conflict):
+        appeals.dispute(ctx, appeal_id, clerk)  # no decision in the second round yet
+    appeals.decide(ctx, appeal_id, "founded", "возврат 300 руб.", approver)
+    with pytest.raises(Conflict):
+        appeals.dispute(ctx, appeal_id, clerk)  # a second review happens once
+    with pytest.raises(Conflict):  # 126-FZ Art. 55 gives a claim no extension
+        appeals.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
     with transaction(ctx.db) as s:  # an operator extends a complaint under its regulation
         s.get_one(Appeal, appeal_id).kind = "complaint"
-    notice_id = actions.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
-    with pytest.raises(Forbidden):
-        actions.extend(ctx, appeal_id, 10, "ещё", approver)
+    notice_id = appeals.extend(ctx, appeal_id, 30, "Запрошены сведения у биллинга.", approver)
+    with pytest.raises(Conflict):
+        appeals.extend(ctx, appeal_id, 10, "ещё", approver)
     with transaction(ctx.db) as s:
         row = s.get_one(Appeal, appeal_id)
         assert (row.assignee, row.decision, row.review_round) == ("kate", "founded", 2)
         assert row.answer_by is not None and row.extended_to is not None
         assert row.extended_to >= row.answer_by + dt.timedelta(days=30)
-        assert actions.due_date(row) == row.extended_to
+        assert appeals.due_date(row) == row.extended_to
     text = " ".join(PdfReader(draft_row(ctx, notice_id).pdf_path).pages[0].extract_text().split())
     # An operator's letters rest on its own regulation (LAW.md), not on 59-FZ.
     assert "продлён до" in text and ctx.settings.org.regulation in text
@@ -170,7 +172,7 @@ def test_correcting_the_surname_lifts_the_no_surname_ground(ctx: Context) -> Non
     appeal_id = appeal(ctx, 7, surname="", name="", patronymic="")
     with transaction(ctx.db) as s:
         assert s.get_one(Appeal, appeal_id).grounds == ["no-surname"]
-    actions.correct_field(ctx, appeal_id, "surname", "Сидорова", clerk)
+    corrections.correct_field(ctx, appeal_id, "surname", "Сидорова", clerk)
     with transaction(ctx.db) as s:
         row = s.get_one(Appeal, appeal_id)
         assert row.grounds == [] and row.applicant.surname == "Сидорова"
@@ -186,8 +188,10 @@ def test_a_second_batch_of_the_day_keeps_the_first(ctx: Context) -> None:
         with transaction(ctx.db) as s:
             row = s.get_one(Appeal, appeal_id)
             row.wants_paper_reply = True
+            for d in row.drafts:
+                d.recipient = None  # as if drafted for the paper reply asked for
             row.applicant.surname = '=HYPERLINK("http://evil.example")'  # as a reader may find it
-        actions.approve_draft(ctx, open_draft(ctx, appeal_id).id, approver)
+        replies.approve_draft(ctx, open_draft(ctx, appeal_id).id, approver)
         batches.append(print_batch(ctx, dt.date(2026, 11, 24)))
     first, second = batches
     assert first is not None and second is not None

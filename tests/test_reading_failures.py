@@ -289,3 +289,38 @@ def test_a_veteran_proposing_a_tariff_writes_to_us_not_to_social_protection() ->
         "домашний интернет и телевидение со скидкой 20 процентов.\nГусев П. А."
     )
     assert "not-competent" not in {g.code for g in reading.findings.grounds}
+
+
+@pytest.mark.parametrize(
+    ("text", "reply_to", "expected"),
+    [
+        # LAW.md: the address named for the reply, else Reply-To, else From.
+        (
+            "Ответ прошу направить на kira@inbox.example, а не сюда.",
+            "rt@mail.example",
+            "kira@inbox.example",
+        ),
+        (
+            "Менеджер petrov@shop.example обещал вернуть деньги.",
+            "rt@mail.example",
+            "rt@mail.example",
+        ),
+        ("Менеджер petrov@shop.example обещал вернуть деньги.", None, "ivan@mail.example"),
+        (
+            "Копию я отправил сыну sergey@mail.example. Прошу ответить мне.",
+            None,
+            "ivan@mail.example",
+        ),
+    ],
+)
+def test_the_reply_address_is_never_one_merely_mentioned(
+    text: str, reply_to: str | None, expected: str
+) -> None:
+    letter = Letter(
+        text=f"Списали 500 руб. без причины. {text}\nИванов Иван Петрович",
+        channel="email",
+        sender_email="ivan@mail.example",
+        reply_to=reply_to,
+        sent_at=SENT,
+    )
+    assert read_letter(letter, default_rules()).fields.email == expected

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from intake.sources import read_file
-from pismo.actions import appeals as actions
+from pismo.actions import corrections, replies
 from pismo.context import Context
-from pismo.errors import Forbidden
+from pismo.errors import Conflict
 from pismo.running.chain import process
 from store.db import transaction
 from store.models import Appeal, Draft, Event
@@ -42,19 +42,19 @@ def test_edited_text_makes_a_new_version_and_only_it_can_be_approved(ctx: Contex
     approver = make_user(ctx, "anna", "approver")
     first = open_draft(ctx, appeal(ctx, 1))
     # Staff write only their own part; the statutory text of the letter is not theirs.
-    assert actions.body_text(ctx, first.id) == ""
-    new_id = actions.edit_draft(ctx, first.id, "Дополнительно сообщаем: всё решим.", clerk)
+    assert replies.body_text(ctx, first.id) == ""
+    new_id = replies.edit_draft(ctx, first.id, "Дополнительно сообщаем: всё решим.", clerk)
     with transaction(ctx.db) as s:
         old, new = s.get_one(Draft, first.id), s.get_one(Draft, new_id)
         assert (old.status, new.status, new.version) == ("superseded", "draft", 2)
     assert "Дополнительно сообщаем: всё решим." in words(new.pdf_path)
     assert "зарегистрирована" in words(new.pdf_path)
-    with pytest.raises(Forbidden):
-        actions.approve_draft(ctx, first.id, approver, send=False)
-    actions.return_draft(ctx, new_id, "уточните сумму", approver)
-    third = actions.rerender_draft(ctx, new_id, clerk)  # a returned draft is reworked
+    with pytest.raises(Conflict):
+        replies.approve_draft(ctx, first.id, approver, send=False)
+    replies.return_draft(ctx, new_id, "уточните сумму", approver)
+    third = replies.rerender_draft(ctx, new_id, clerk)  # a returned draft is reworked
     assert "всё решим" in words(open_draft(ctx, first.appeal_id).pdf_path)
-    actions.approve_draft(ctx, third, approver, send=False)
+    replies.approve_draft(ctx, third, approver, send=False)
     with transaction(ctx.db) as s:
         assert s.get_one(Draft, third).status == "approved"
         logged = s.scalars(sa.select(Event.action).where(Event.appeal_id == first.appeal_id))
@@ -80,13 +80,13 @@ def test_a_clerk_transcribes_an_unreadable_scan(ctx: Context) -> None:
     client, _ = logged_in(ctx, "kate")
     assert 'id="transcribe"' in client.get(f"/appeals/{appeal_id}").text
     typed = ocr_text.replace("Смирнова", "Смирнова")  # the person confirms what they read
-    actions.transcribe(ctx, appeal_id, typed, clerk)
+    corrections.transcribe(ctx, appeal_id, typed, clerk)
     with transaction(ctx.db) as s:
         row = s.get_one(Appeal, appeal_id)
         assert row.status == "drafted" and [d.type for d in row.drafts] == ["acknowledgment"]
         assert row.applicant.surname
-    with pytest.raises(Forbidden):
-        actions.transcribe(ctx, appeal_id, "again", clerk)
+    with pytest.raises(Conflict):
+        corrections.transcribe(ctx, appeal_id, "again", clerk)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -95,7 +95,7 @@ def test_confirmed_illegible_scan_gets_the_illegible_notice(ctx: Context) -> Non
     unsure_scan(ctx)
     with transaction(ctx.db) as s:
         appeal_id = s.scalars(sa.select(Appeal.id)).one()
-    actions.transcribe(ctx, appeal_id, "", clerk, illegible=True)
+    corrections.transcribe(ctx, appeal_id, "", clerk, illegible=True)
     with transaction(ctx.db) as s:
         row = s.get_one(Appeal, appeal_id)
         assert "illegible" in row.grounds and row.notice_by is not None

@@ -109,7 +109,7 @@ def test_a_clerk_cannot_approve(ctx: Context, draft_id: int) -> None:
     client, csrf = logged_in(ctx, "kate")
     assert client.post(f"/drafts/{draft_id}/approve", data={"csrf": csrf}).status_code == 403
     api = client.post(f"/api/drafts/{draft_id}/approve", headers={"X-CSRF-Token": csrf})
-    assert api.status_code == 403 and "needs approver" in api.json()["detail"]
+    assert api.status_code == 403 and "согласующий" in api.json()["detail"]
     assert client.get("/users").status_code == 403
     assert status_of(ctx, draft_id) == "draft"
     # What a clerk may do: correct a field.

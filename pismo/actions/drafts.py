@@ -27,11 +27,11 @@ from letters.types import letter_type
 from pismo.context import Context
 from pismo.errors import DraftStateError, NotFound
 from pismo.settings import OrgProfile
-from pismo.stages.draft import draft_path
+from pismo.stages.draft import draft_path, recipient
 from pismo.stages.history import earlier_answers
-from pismo.states import OPEN_DRAFTS, DraftStatus
+from pismo.states import DRAFT_STATUSES, OPEN_DRAFTS, DraftStatus
 from store.db import transaction
-from store.models import Appeal, Draft
+from store.models import Appeal, Draft, utcnow
 from store.registration import OUTGOING, audit, next_number
 from store.search import index_appeal
 
@@ -109,6 +109,7 @@ def create_draft(
             status=DraftStatus.draft,
             body=inputs.body,
             inputs=inputs.as_dict(),
+            recipient=recipient(appeal),
         )
         _store_pdf(ctx, appeal, row, _render(ctx, appeal, plan, inputs, today=ctx.today()))
         s.add(row)
@@ -131,10 +132,11 @@ def edit_draft(
     with transaction(ctx.db) as s:
         old = s.get(Draft, draft_id, with_for_update=True)
         if old is None:
-            raise NotFound(f"no draft {draft_id}")
+            raise NotFound(f"проекта письма № {draft_id} нет")
         if old.status not in OPEN_DRAFTS:
             raise DraftStateError(
-                f"draft {draft_id} is {old.status}; edit its latest version instead"
+                f"письмо № {draft_id}: {DRAFT_STATUSES[old.status].lower()}; "
+                "исправляйте его последнюю версию"
             )
         appeal = _appeal(s, old.appeal_id)
         base = inputs or LetterInputs.from_dict(old.inputs)
@@ -149,6 +151,7 @@ def edit_draft(
             status=DraftStatus.draft,
             body=new_text,
             inputs=new_inputs.as_dict(),
+            recipient=recipient(appeal),
         )
         _store_pdf(ctx, appeal, row, _render(ctx, appeal, plan, new_inputs, today=ctx.today()))
         old.status = DraftStatus.superseded
@@ -174,10 +177,14 @@ def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
     with transaction(ctx.db) as s:
         row = s.get(Draft, draft_id, with_for_update=True)
         if row is None:
-            raise NotFound(f"no draft {draft_id}")
+            raise NotFound(f"проекта письма № {draft_id} нет")
         if row.status != DraftStatus.draft:
-            raise DraftStateError(f"draft {draft_id} is {row.status}, not a draft")
+            raise DraftStateError(
+                f"письмо № {draft_id} не утвердить: {DRAFT_STATUSES[row.status].lower()}"
+            )
         appeal = _appeal(s, row.appeal_id)
+        if any(d.type == row.type and d.version > row.version for d in appeal.drafts):
+            raise DraftStateError(f"письмо № {draft_id} — не последняя версия")
         org = ctx.settings.org
         numbered = letter_type(row.type, row.ground).numbered
         number = assign_outgoing_number(s, org, today) if numbered else None
@@ -187,6 +194,7 @@ def approve_draft(ctx: Context, draft_id: int, actor: str) -> str:
         )
         _store_pdf(ctx, appeal, row, pdf, suffix="approved")
         row.out_number, row.out_date, row.approved_by = number, today, actor
+        row.approved_at, row.comment = utcnow(), None
         row.inputs = {**row.inputs, SIGNATORY: f"{org.signatory_position} {org.signatory_name}"}
         row.status = DraftStatus.approved
         _audit(s, "draft_approved", row, actor, out_number=number or "")

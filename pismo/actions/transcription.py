@@ -88,7 +88,7 @@ def _awaiting(s: Session, reg_number: str) -> Appeal:
     if appeal is None:
         raise NotFound(f"no appeal numbered {reg_number}; see `pismo list`")
     if appeal.status != AppealStatus.needs_transcription:
-        raise Conflict(f"{reg_number} does not await transcription (status {appeal.status})")
+        raise Conflict(f"{reg_number}: текст уже набран или не требуется")
     return appeal
 
 
@@ -111,7 +111,7 @@ def _transcribed(item: InboundItem, text: str | None) -> InboundItem:
 
 
 def _with_illegible(j: Judgement, actor: str) -> Judgement:
-    finding = ground("illegible", f"confirmed unreadable by {actor}").as_dict()
+    finding = ground("illegible", f"{actor} подтвердил(а): текст не читается").as_dict()
     findings = dict(j.findings)
     findings["grounds"] = [*findings.get("grounds", []), finding]  # type: ignore[misc]
     return dataclasses.replace(j, findings=findings, grounds=(*j.grounds, "illegible"))

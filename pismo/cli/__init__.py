@@ -2,8 +2,13 @@
 
 Each module adds its commands: ``run`` (letters through the stages),
 ``records`` (the store looked at and kept), ``letters`` (drafts and the
+<<<<<<< HEAD
 journal), ``review`` (the web app, users, approval and dispatch), ``mail``
 (the mail servers checked).
+=======
+journal), ``review`` (the web app, users, approval and dispatch), ``corrections``
+(``pismo correct``, ``pismo appeal``: corrections and the claim workflow).
+>>>>>>> review
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from pismo import settings as settings_module
-from pismo.cli import letters, mail, records, review, run
+from pismo.cli import corrections, letters, mail, records, review, run
 from pismo.cli.common import context
 from pismo.errors import PismoError
 from pismo.ops import configure_logging
@@ -36,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     letters.add_commands(sub, context)
     review.register(sub)
     mail.add_commands(sub)
+    corrections.add_commands(sub)
     return parser
 
 

@@ -1,14 +1,47 @@
-"""What every command shares: the context made from ``--config``, the database migrated."""
+"""What every command shares: the context made from ``--config``, the database migrated,
+and the user a staff command acts as."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from pismo import settings as settings_module
+from pismo.actions.staff import Staff
 from pismo.context import Context
+from pismo.errors import NotFound
+from pismo.states import Role
 from store import schema
+from store.db import transaction
+from store.users import User
+
+USER_ENV = "PISMO_USER"
+
+
+def staff_named(ctx: Context, name: str) -> Staff:
+    """The CLI acts as a named user, with that user's role (the actions check it)."""
+    with transaction(ctx.db) as s:
+        user = s.scalar(sa.select(User).where(User.name == name, User.active.is_(True)))
+        if user is None:
+            raise NotFound(f"нет активного пользователя {name!r}: pismo user add {name} --role …")
+        return Staff(id=user.id, name=user.name, role=Role(user.role), token="")
+
+
+def add_user_option(p: argparse.ArgumentParser) -> None:
+    """``--as NAME`` (``--actor`` too): the pismo user who acts; ``PISMO_USER`` or the
+    login name by default."""
+    p.add_argument(
+        "--as",
+        "--actor",
+        dest="user",
+        default=os.environ.get(USER_ENV) or getpass.getuser(),
+        help=f"the pismo user who acts (default: {USER_ENV} or your login name)",
+    )
 
 
 def context(args: argparse.Namespace) -> Context:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,8 @@ from letters.drafting import OUTCOMES, LetterInputs, letter_context
 from letters.journal import journal_rows, to_csv, to_pdf
 from letters.specimens import MAN, WOMAN, appeal_for, inputs_for, plans
 from letters.types import TYPES
-from pismo.actions.drafts import approve_draft, create_draft, edit_draft
+from pismo.actions import replies
+from pismo.cli.common import add_user_option, staff_named
 from pismo.context import Context
 from pismo.errors import ExitCode, NotFound
 from store.db import transaction
@@ -66,26 +66,31 @@ def cmd_draft_new(ctx: Context, args: argparse.Namespace) -> int:
         reason=args.reason,
         attachments=tuple(args.attach or ()),
     )
-    draft_id = create_draft(
+    draft_id = replies.new_draft(
         ctx,
         _appeal_id(ctx, args.reg_number),
         args.type,
+        staff_named(ctx, args.user),
         ground=args.ground,
         inputs=inputs,
-        actor=args.actor,
     )
     print(f"draft {draft_id} created")
     return ExitCode.ok
 
 
 def cmd_draft_edit(ctx: Context, args: argparse.Namespace) -> int:
-    new_id = edit_draft(ctx, args.draft_id, _text(args.text_file), args.actor)
+    new_id = replies.edit_draft(
+        ctx, args.draft_id, _text(args.text_file), staff_named(ctx, args.user)
+    )
     print(f"draft {new_id} is the new version of draft {args.draft_id}")
     return ExitCode.ok
 
 
 def cmd_draft_approve(ctx: Context, args: argparse.Namespace) -> int:
-    print(approve_draft(ctx, args.draft_id, args.actor))
+    """Approve only, as ``pismo approve --no-send`` does: `pismo dispatch` sends."""
+    replies.approve_draft(ctx, args.draft_id, staff_named(ctx, args.user), send=False)
+    with transaction(ctx.db) as s:
+        print(s.get_one(Draft, args.draft_id).out_number or "")
     return ExitCode.ok
 
 
@@ -136,7 +141,6 @@ def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> No
     def bind(func: Callable[[Context, argparse.Namespace], int]) -> Callable[..., int]:
         return lambda args: func(context(args), args)
 
-    actor = {"default": getpass.getuser(), "help": "who acts (for the audit log)"}
     p = sub.add_parser("draft", help="Letters: create, edit, approve drafts.")
     draft = p.add_subparsers(dest="draft_command", required=True, metavar="ACTION")
     a = draft.add_parser("list", help="The drafts of an appeal, every version.")
@@ -157,12 +161,12 @@ def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> No
     a.add_argument("--extend-to", type=dt.date.fromisoformat, help="extension: YYYY-MM-DD")
     a.add_argument("--reason", help="extension: why the term is extended")
     a.add_argument("--attach", action="append", help="an «Приложение:» line (repeatable)")
-    a.add_argument("--actor", **actor)
+    add_user_option(a)
     a.set_defaults(func=bind(cmd_draft_new))
     a = draft.add_parser("edit", help="Replace a draft's text: a new version, re-rendered.")
     a.add_argument("draft_id", type=int)
     a.add_argument("--text-file", required=True, help="the new text (UTF-8; '-' for stdin)")
-    a.add_argument("--actor", **actor)
+    add_user_option(a)
     a.set_defaults(func=bind(cmd_draft_edit))
     a = draft.add_parser("specimens", help="Render every letter type as specimens to review.")
     a.add_argument("folder")
@@ -170,7 +174,7 @@ def add_commands(sub: argparse._SubParsersAction, context: ContextFactory) -> No
     a.set_defaults(func=bind(cmd_draft_specimens))
     a = draft.add_parser("approve", help="Give a draft its outgoing number; final PDF.")
     a.add_argument("draft_id", type=int)
-    a.add_argument("--actor", **actor)
+    add_user_option(a)
     a.set_defaults(func=bind(cmd_draft_approve))
 
     p = sub.add_parser("journal", help="The registration journal as CSV or a PDF register.")

@@ -10,28 +10,15 @@ import os
 import sys
 from typing import Any
 
-import sqlalchemy as sa
-
-from pismo.actions import appeals as actions
-from pismo.actions.staff import Staff, add_user, deactivate_user
-from pismo.cli.common import context
-from pismo.context import Context
+from pismo.actions import replies
+from pismo.actions.staff import add_user, deactivate_user
+from pismo.cli.common import context, staff_named
 from pismo.dispatch import confirm_posted, dispatch_pending, print_batch
-from pismo.errors import AuthError, ExitCode, NotFound
+from pismo.errors import AuthError, ExitCode
 from pismo.states import Role
 from store.db import transaction
-from store.users import User
 
 PASSWORD_ENV = "PISMO_USER_PASSWORD"
-
-
-def _staff(ctx: Context, name: str) -> Staff:
-    """The CLI acts as a named user, with that user's role."""
-    with transaction(ctx.db) as s:
-        user = s.scalar(sa.select(User).where(User.name == name, User.active.is_(True)))
-        if user is None:
-            raise NotFound(f"no active user {name!r}: pismo user add {name} --role approver")
-        return Staff(id=user.id, name=user.name, role=Role(user.role), token="")
 
 
 def _password() -> str:
@@ -63,8 +50,8 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 
 def cmd_approve(args: argparse.Namespace) -> int:
     ctx = context(args)
-    staff = _staff(ctx, args.user)
-    sent = actions.approve_draft(ctx, args.draft_id, staff, send=not args.no_send)
+    staff = staff_named(ctx, args.user)
+    sent = replies.approve_draft(ctx, args.draft_id, staff, send=not args.no_send)
     print(f"draft {args.draft_id} approved" + (f"; {sent.outcome} {sent.detail}" if sent else ""))
     return ExitCode.dispatch if sent and sent.outcome == "failed" else ExitCode.ok
 
@@ -85,7 +72,7 @@ def cmd_dispatch(args: argparse.Namespace) -> int:
                 f"register {batch.register_csv} and {batch.register_pdf}"
             )
     if args.posted:
-        count = confirm_posted(ctx, args.posted, _staff(ctx, args.user).name)
+        count = confirm_posted(ctx, args.posted, staff_named(ctx, args.user).name)
         print(f"{count} paper letters marked sent")
     return ExitCode.dispatch if failed else ExitCode.ok
 

@@ -2,7 +2,7 @@
 
 Pages (``review.pages``) and the JSON API under ``/api`` (``review.api``,
 OpenAPI at ``/api/openapi.json``) call the same functions in
-``review.actions``.  Every response carries a strict Content-Security-Policy:
+``pismo.actions``.  Every response carries a strict Content-Security-Policy:
 the pages load nothing from elsewhere and run no inline script.
 """
 
@@ -18,8 +18,16 @@ from fastapi.staticfiles import StaticFiles
 
 from pismo.actions.staff import load_secret
 from pismo.context import Context
-from pismo.errors import AuthError, DispatchError, Forbidden, NotFound, PismoError
-from pismo.review import api, pages
+from pismo.errors import (
+    AuthError,
+    Conflict,
+    DispatchError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PismoError,
+)
+from pismo.review import api, labels, pages
 from pismo.review.web import AppState, LoginRequired, make_templates, page
 
 log = logging.getLogger("pismo.review")
@@ -31,7 +39,15 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-STATUS = {NotFound: 404, Forbidden: 403, AuthError: 403, DispatchError: 502}
+# A state that forbids the action (a draft approved meanwhile) is 409 with the reason.
+STATUS = {
+    NotFound: 404,
+    Forbidden: 403,
+    AuthError: 403,
+    Conflict: 409,
+    Invalid: 422,
+    DispatchError: 502,
+}
 
 
 def _wants_json(request: Request) -> bool:
@@ -52,8 +68,10 @@ def create_app(ctx: Context) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    templates = make_templates()
+    labels.install(templates, ctx.settings.org.timezone)
     app.state.review = AppState(
-        ctx=ctx, secret=load_secret(ctx.settings.secret_key_path), templates=make_templates()
+        ctx=ctx, secret=load_secret(ctx.settings.secret_key_path), templates=templates
     )
     app.include_router(pages.router)
     app.include_router(api.router)
@@ -71,7 +89,7 @@ def create_app(ctx: Context) -> FastAPI:
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": "log in first"}, status_code=401)
+            return JSONResponse({"detail": "войдите в систему"}, status_code=401)
         return RedirectResponse("/login", status_code=303)
 
     @app.exception_handler(PismoError)

@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import selectinload
 
-from pismo.actions import appeals as actions
+from intake.checks import CITATIONS
+from pismo.actions import appeals, corrections, replies
 from pismo.actions.staff import (
     check_password,
     close_session,
@@ -20,13 +21,15 @@ from pismo.actions.staff import (
     csrf_token,
     open_session,
 )
+from pismo.dispatch import delivery
 from pismo.errors import LockedOut, NotFound
-from pismo.review import forms, lookup
+from pismo.review import forms, labels, lookup
 from pismo.review.queue import Filters, queue
 from pismo.review.scans import page_count, page_png
 from pismo.review.web import LOGIN_COOKIE, SESSION_COOKIE, Actor, App, AppState, Viewer, page, state
 from store.db import transaction
 from store.models import Appeal, Attachment, Draft, Event, InboundItem
+from store.reports import CATEGORIES, KINDS
 
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(include_in_schema=False)
@@ -139,7 +142,7 @@ def appeal_page(request: Request, appeal_id: int, staff: Viewer, app: App) -> HT
             )
         )
         if appeal is None:
-            raise NotFound(f"no appeal with id {appeal_id}")
+            raise NotFound(f"обращения № {appeal_id} нет")
         history = s.scalars(
             sa.select(Event).where(Event.appeal_id == appeal_id).order_by(Event.id)
         ).all()
@@ -153,22 +156,31 @@ def appeal_page(request: Request, appeal_id: int, staff: Viewer, app: App) -> HT
         item=item,
         pages=pages,
         history=history,
-        due=actions.due_date(appeal),
-        fields=actions.EDITABLE_FIELDS,
-        decisions=actions.DECISIONS,
+        due=appeals.due_date(appeal),
+        fields=corrections.EDITABLE_FIELDS,
+        values={f: corrections.field_text(appeal, f) for f in corrections.EDITABLE_FIELDS},
+        choices={"kind": KINDS, "category": CATEGORIES, "gender": corrections.GENDERS},
+        addable={
+            what: [c for c in known if c not in {f["code"] for f in appeal.findings.get(what, [])}]
+            for what, known in (("grounds", CITATIONS), ("defects", corrections.DEFECTS))
+        },
+        letter_types=replies.STAFF_TYPES,
+        evidence=labels.shown_evidence(appeal.findings),
+        decisions=appeals.DECISIONS,
     )
 
 
 @router.get("/drafts/{draft_id}")
 def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTMLResponse:
-    text = actions.body_text(app.ctx, draft_id)
+    text = replies.body_text(app.ctx, draft_id)
     with transaction(app.ctx.db) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
-            raise NotFound(f"no draft with id {draft_id}")
+            raise NotFound(f"проекта письма № {draft_id} нет")
         appeal = draft.appeal
         versions = [d for d in appeal.drafts if d.type == draft.type]
         latest = max(d.version for d in versions)
+        via = delivery(appeal, draft)  # loads the applicant the page names
     pages = page_count(app.ctx.blobs.get(draft.pdf_hash))
     return page(
         request,
@@ -180,6 +192,7 @@ def draft_page(request: Request, draft_id: int, staff: Viewer, app: App) -> HTML
         pages=pages,
         versions=versions,
         latest=draft.version == latest,
+        via=via,
     )
 
 
@@ -187,7 +200,7 @@ def _pdf_hash(app: AppState, draft_id: int) -> str:
     with transaction(app.ctx.db) as s:
         draft = s.get(Draft, draft_id)
         if draft is None:
-            raise NotFound(f"no draft with id {draft_id}")
+            raise NotFound(f"проекта письма № {draft_id} нет")
         return draft.pdf_hash
 
 
@@ -214,7 +227,7 @@ def scan_page(item_id: int, n: int, staff: Viewer, app: App) -> Response:
     with transaction(app.ctx.db) as s:
         item = s.get(InboundItem, item_id)
         if item is None or item.channel != "post":
-            raise NotFound(f"no scanned item {item_id}")
+            raise NotFound(f"скана № {item_id} нет")
         digest = item.content_hash
     png = page_png(app.ctx.blobs.get(digest), n, app.ctx.ocr_options)
     return Response(png, media_type="image/png")
@@ -226,7 +239,7 @@ def attachment(attachment_id: int, staff: Viewer, app: App) -> Response:
     with transaction(app.ctx.db) as s:
         row = s.get(Attachment, attachment_id)
         if row is None:
-            raise NotFound(f"no attachment {attachment_id}")
+            raise NotFound(f"вложения № {attachment_id} нет")
         digest, name = row.content_hash, row.filename
     return Response(
         app.ctx.blobs.get(digest),

@@ -27,7 +27,7 @@ def page_count(data: bytes) -> int:
 
 def page_png(data: bytes, n: int, options: OcrOptions) -> bytes:
     if n < 0 or n >= min(page_count(data), options.max_pages):
-        raise NotFound(f"no page {n + 1}")
+        raise NotFound(f"страницы {n + 1} нет")
     Image.MAX_IMAGE_PIXELS = options.max_pixels
     if is_pdf(data):
         with PDFIUM_LOCK:

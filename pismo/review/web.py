@@ -69,7 +69,9 @@ async def checked_staff(request: Request) -> Staff:
         value = (await request.form()).get("csrf")
         given = value if isinstance(value, str) else None
     if not csrf_ok(state(request).secret, staff.token, given):
-        raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
+        raise HTTPException(
+            403, "форма устарела (нет CSRF-токена или он неверен): обновите страницу и повторите"
+        )
     return staff
 
 

@@ -46,7 +46,8 @@ def draft_many(ctx: Context, appeal_ids: Sequence[int]) -> dict[int, list[str]]:
             .options(selectinload(Appeal.applicant), selectinload(Appeal.drafts))
         ).all()
         for appeal in appeals:
-            have = {d.type for d in appeal.drafts}
+            # A superseded letter is no letter: a correction may call for it again.
+            have = {d.type for d in appeal.drafts if d.status != DraftStatus.superseded}
             for plan in plan_drafts(appeal):
                 if plan.type not in have:
                     inputs = _inputs(s, appeal, plan)
@@ -80,22 +81,27 @@ def _store_drafts(
         s.get_one(Appeal, appeal_id, with_for_update=True)
         for planned, pdf in rendered:
             plan = planned.plan
-            if s.scalar(
-                sa.select(Draft.id).where(Draft.appeal_id == appeal_id, Draft.type == plan.type)
-            ):
+            versions = s.execute(
+                sa.select(Draft.version, Draft.status).where(
+                    Draft.appeal_id == appeal_id, Draft.type == plan.type
+                )
+            ).all()
+            if any(status != DraftStatus.superseded for _, status in versions):
                 continue  # another process drafted it meanwhile
-            path = draft_path(ctx, planned.reg_number, plan.type)
+            version = max((v for v, _ in versions), default=0) + 1
+            path = draft_path(ctx, planned.reg_number, plan.type, version)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pdf)
             row = Draft(
                 appeal_id=appeal_id,
                 type=plan.type,
                 ground=plan.ground,
-                version=1,
+                version=version,
                 status=DraftStatus.draft,
                 pdf_path=str(path),
                 pdf_hash=ctx.blobs.put(pdf),
                 inputs=planned.inputs.as_dict(),
+                recipient=recipient(s.get_one(Appeal, appeal_id)),
             )
             s.add(row)
             s.flush()
@@ -112,6 +118,15 @@ def _store_drafts(
             .values(status=APPEAL_STATUS_OF[ItemState.drafted])
         )
     return paths
+
+
+def recipient(appeal: Appeal) -> str | None:
+    """The e-mail address a reply goes to: the applicant's (reading chose it by LAW.md's
+    rule, a person may correct it) for an e-mail appeal that asks for no paper reply."""
+    email = appeal.applicant.email
+    if appeal.channel == "email" and email and not appeal.wants_paper_reply:
+        return email
+    return None
 
 
 def draft_path(ctx: Context, reg_number: str, kind: str, version: int = 1) -> Path:

@@ -49,6 +49,7 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
         channel=item.channel.value,
         subject=meta.get("subject") or "",
         sender_email=meta.get("sender_email"),
+        reply_to=meta.get("reply_to"),
         sender_name=meta.get("sender_name"),
         sent_at=sent_at,
         attachment_count=attachment_count,

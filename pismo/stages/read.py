@@ -37,6 +37,7 @@ class ItemText:
     attachments: tuple[tuple[str, str, bytes], ...] = ()
     subject: str = ""
     sender_email: str | None = None
+    reply_to: str | None = None
     sender_name: str | None = None
     sent_at: dt.datetime | None = None
     references: tuple[str, ...] = ()
@@ -140,6 +141,7 @@ def parse(ctx: Context, channel: Channel, data: bytes) -> ItemText:
         attachments=tuple((a.filename, a.content_type, a.data) for a in message.attachments),
         subject=message.subject,
         sender_email=message.sender_email,
+        reply_to=message.reply_to,
         sender_name=message.sender_name,
         sent_at=message.date,
         references=message.in_reply_to,
@@ -184,6 +186,7 @@ def store_text(ctx: Context, item_id: int, text: ReadResult) -> None:
             **item.meta,  # what the source said (its mailbox)
             "subject": text.subject,
             "sender_email": text.sender_email,
+            "reply_to": text.reply_to,
             "sender_name": text.sender_name,
             "sent_at": text.sent_at.isoformat() if text.sent_at else None,
             "references": list(text.references),
