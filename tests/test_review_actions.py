@@ -133,3 +133,34 @@ def test_cli_user_approve_and_dispatch(env: dict[str, str], tmp_path: Path) -> N
         out = pismo({**env, **smtp}, "dispatch").stdout
     assert "sent" in out
     assert mailbox.messages[0]["In-Reply-To"] == "<cli-9@mail.example>"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_appeal_page_shows_the_senders_history_and_the_queue_who_waits(ctx: Context) -> None:
+    anna = make_user(ctx, "anna", "approver")
+    make_user(ctx, "kate", "clerk")
+    first = appeal(ctx, 1)
+    answer = replies.new_draft(
+        ctx,
+        first,
+        "answer",
+        anna,
+        inputs=replies.letter_inputs("satisfied", "Деньги вернём.", None),
+    )
+    replies.approve_draft(ctx, answer, anna, send=False)
+    letter = appeal_eml(2).replace(b"user2@", b"user1@")  # the same sender
+    second = appeal(ctx, 2, data=letter)
+    assert appeal(ctx, 3, data=letter) == second  # the same letter once more joins it
+    client, _ = logged_in(ctx, "anna")
+    page = client.get(f"/appeals/{second}").text
+    with transaction(ctx.db) as s:
+        reg_first, out_number = s.execute(
+            sa.select(Appeal.reg_number, Draft.out_number)
+            .join(Draft.appeal)
+            .where(Draft.id == answer)
+        ).one()
+    assert f'href="/appeals/{first}">{reg_first}</a>' in page and out_number in page
+    assert "получено 2 раза" in page and "то же письмо ещё раз" in page
+    assert "<option>kate</option>" in page and "<option>anna</option>" in page  # pick an assignee
+    queue = client.get("/?status=all").text
+    assert "утверждения писем" in queue

@@ -272,3 +272,39 @@ def test_every_page_in_russian_and_at_390_px(ctx: Context, browser: Browser, sho
         assert scan["x"] + scan["width"] <= box["x"]  # left of the text box
         assert box["y"] < scan["y"] + scan["height"]  # and beside it, not below
         wide.screenshot(path=shots / "review-transcription.png")
+
+
+def tab_to(page: Page, condition: str, most: int = 80) -> None:
+    """Press Tab until the focused element meets ``condition`` (a JS expression of ``el``)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => Boolean({condition}))(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached {condition}")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_letter_approved_by_keyboard_alone(ctx: Context, browser: Browser) -> None:
+    make_user(ctx, "anna", "approver")
+    appeal_id = appeal(ctx, 9)
+    draft = open_draft(ctx, appeal_id)
+    with serve(ctx) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="ru-RU")
+        page.goto(base + "/login")
+        tab_to(page, "el.name === 'name'")
+        page.keyboard.type("anna")
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(base + "/")
+        tab_to(page, f"el.getAttribute('href') === '/appeals/{appeal_id}'")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{base}/appeals/{appeal_id}")
+        tab_to(page, f"el.getAttribute('href') === '/drafts/{draft.id}'")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(f"{base}/drafts/{draft.id}")
+        tab_to(page, "el.id === 'approve'")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+    with transaction(ctx.db) as s:
+        assert s.get_one(Draft, draft.id).status in ("approved", "sent")

@@ -27,9 +27,11 @@ from pismo.review import forms, labels, lookup
 from pismo.review.queue import Filters, queue
 from pismo.review.scans import page_count, page_png
 from pismo.review.web import LOGIN_COOKIE, SESSION_COOKIE, Actor, App, AppState, Viewer, page, state
+from pismo.stages.history import sender_appeals
 from store.db import transaction
 from store.models import Appeal, Attachment, Draft, Event, InboundItem
 from store.reports import CATEGORIES, KINDS
+from store.users import User
 
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(include_in_schema=False)
@@ -148,12 +150,17 @@ def appeal_page(request: Request, appeal_id: int, staff: Viewer, app: App) -> HT
         ).all()
         item = appeal.items[0]
         pages = page_count(app.ctx.blobs.get(item.content_hash)) if item.channel == "post" else 0
+        others = sender_appeals(s, appeal)
+        users = s.scalars(sa.select(User.name).where(User.active.is_(True)).order_by(User.name))
+        assignees = list(users)
     return page(
         request,
         "appeal.html",
         staff,
         appeal=appeal,
         item=item,
+        others=others,
+        assignees=assignees,
         pages=pages,
         history=history,
         due=appeals.due_date(appeal),

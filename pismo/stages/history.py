@@ -7,6 +7,8 @@ first, each with the content words its reading stored.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -105,6 +107,54 @@ def earlier_answers(s: Session, appeal: Appeal) -> tuple[str, ...]:
         .order_by(Draft.out_date, Draft.id)
     ).all()
     return tuple(f"от {r.out_date:%d.%m.%Y} № {r.out_number}" for r in rows)
+
+
+@dataclass(frozen=True)
+class OtherAppeal:
+    """One of the sender's other appeals, as the appeal page lists them."""
+
+    appeal_id: int
+    reg_number: str
+    registered_at: dt.datetime
+    category: str
+    status: str
+    answers: tuple[str, ...]  # «от 03.11.2026 № ИСХ-2026-000005»
+
+
+def sender_appeals(s: Session, appeal: Appeal) -> list[OtherAppeal]:
+    """The sender's other appeals, newest first, each with the answers sent on it."""
+    person = appeal.applicant
+    email = person.email.lower() if person.email else None
+    same = _same_sender(email, appeal.account, (person.surname, person.name, person.patronymic))
+    if not same:
+        return []
+    others = s.scalars(
+        sa.select(Appeal)
+        .join(Appeal.applicant)
+        .where(sa.or_(*same), Appeal.id != appeal.id)
+        .order_by(Appeal.registered_at.desc())
+        .limit(MOST)
+    ).all()
+    answers: dict[int, list[str]] = {}
+    for row in s.execute(
+        sa.select(Draft.appeal_id, Draft.out_number, Draft.out_date)
+        .where(
+            Draft.appeal_id.in_([a.id for a in others]),
+            Draft.type.in_(ANSWER_DRAFT_TYPES),
+            Draft.status.in_(SENT_DRAFT_STATUSES),
+            Draft.out_number.is_not(None),
+        )
+        .order_by(Draft.out_date, Draft.id)
+    ):
+        answers.setdefault(row.appeal_id, []).append(
+            f"от {row.out_date:%d.%m.%Y} № {row.out_number}"
+        )
+    return [
+        OtherAppeal(
+            a.id, a.reg_number, a.registered_at, a.category, a.status, tuple(answers.get(a.id, ()))
+        )
+        for a in others
+    ]
 
 
 def _same_sender(
