@@ -18,6 +18,7 @@ from pismo.errors import NotFound
 from pismo.states import Role
 from store import schema
 from store.db import transaction
+from store.models import Appeal
 from store.users import User
 
 USER_ENV = "PISMO_USER"
@@ -57,3 +58,12 @@ def command(
     p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
     p.set_defaults(func=func)
     return p
+
+
+def appeal_numbered(ctx: Context, reg_number: str) -> int:
+    """The id of the appeal numbered ``reg_number``."""
+    with transaction(ctx.db) as s:
+        found = s.scalar(sa.select(Appeal.id).where(Appeal.reg_number == reg_number))
+    if found is None:
+        raise NotFound(f"обращения {reg_number} нет; см. `pismo list`")
+    return found

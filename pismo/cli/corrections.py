@@ -6,27 +6,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-import sqlalchemy as sa
-
 from pismo.actions import appeals, corrections
-from pismo.cli.common import add_user_option, command, context, staff_named
-from pismo.context import Context
-from pismo.errors import ExitCode, NotFound
-from store.db import transaction
-from store.models import Appeal
-
-
-def _appeal_id(ctx: Context, reg_number: str) -> int:
-    with transaction(ctx.db) as s:
-        found = s.scalar(sa.select(Appeal.id).where(Appeal.reg_number == reg_number))
-    if found is None:
-        raise NotFound(f"обращения {reg_number} нет; см. `pismo list`")
-    return found
+from pismo.cli.common import add_user_option, appeal_numbered, command, context, staff_named
+from pismo.errors import ExitCode
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
     ctx = context(args)
-    appeal_id, staff = _appeal_id(ctx, args.reg_number), staff_named(ctx, args.user)
+    appeal_id, staff = appeal_numbered(ctx, args.reg_number), staff_named(ctx, args.user)
     finding = ("grounds", args.ground) if args.ground else ("defects", args.defect)
     if finding[1]:
         action = "add" if args.add else "dismiss"
@@ -45,7 +32,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 def cmd_appeal(args: argparse.Namespace) -> int:
     ctx = context(args)
-    appeal_id, staff = _appeal_id(ctx, args.reg_number), staff_named(ctx, args.user)
+    appeal_id, staff = appeal_numbered(ctx, args.reg_number), staff_named(ctx, args.user)
     if args.appeal_command == "assign":
         appeals.assign(ctx, appeal_id, args.department or "", args.assignee or "", staff)
     elif args.appeal_command == "decide":

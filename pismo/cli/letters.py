@@ -17,21 +17,13 @@ from letters.journal import journal_rows, to_csv, to_pdf
 from letters.specimens import MAN, WOMAN, appeal_for, inputs_for, plans
 from letters.types import TYPES
 from pismo.actions import replies
-from pismo.cli.common import add_user_option, staff_named
+from pismo.cli.common import add_user_option, appeal_numbered, staff_named
 from pismo.context import Context
-from pismo.errors import ExitCode, NotFound
+from pismo.errors import ExitCode
 from store.db import transaction
-from store.models import Appeal, Draft
+from store.models import Draft
 
 ContextFactory = Callable[[argparse.Namespace], Context]
-
-
-def _appeal_id(ctx: Context, reg_number: str) -> int:
-    with transaction(ctx.db) as s:
-        found = s.scalar(sa.select(Appeal.id).where(Appeal.reg_number == reg_number))
-    if found is None:
-        raise NotFound(f"no appeal numbered {reg_number}; see `pismo list`")
-    return found
 
 
 def _text(path: str | None) -> str:
@@ -41,7 +33,7 @@ def _text(path: str | None) -> str:
 
 
 def cmd_draft_list(ctx: Context, args: argparse.Namespace) -> int:
-    appeal_id = _appeal_id(ctx, args.reg_number)
+    appeal_id = appeal_numbered(ctx, args.reg_number)
     with transaction(ctx.db) as s:
         rows = s.scalars(sa.select(Draft).where(Draft.appeal_id == appeal_id).order_by(Draft.id))
         for d in rows:
@@ -68,7 +60,7 @@ def cmd_draft_new(ctx: Context, args: argparse.Namespace) -> int:
     )
     draft_id = replies.new_draft(
         ctx,
-        _appeal_id(ctx, args.reg_number),
+        appeal_numbered(ctx, args.reg_number),
         args.type,
         staff_named(ctx, args.user),
         ground=args.ground,
