@@ -48,6 +48,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for key in list(os.environ):
         if key.startswith("PISMO_"):
             monkeypatch.delenv(key)
+    # Some development machines set it; a fresh one does not, and pismo must not need it.
+    monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
     monkeypatch.chdir(tmp_path)
     values = {"PISMO_DATA_DIR": str(tmp_path / "data")}
     for key, value in values.items():

@@ -14,6 +14,7 @@ journal), ``review`` (the web app, users, approval and dispatch), ``corrections`
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -50,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The store, the scans, the drafts and the print batches hold personal data:
     # nothing pismo creates is readable by other users of the machine.
     os.umask(0o077)
+    # A daemon's report lines reach a log (journald, a file) as they happen, not when a
+    # block buffer fills: stdout is a pipe or a file there, not a terminal.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
     try:
         json_logs = settings_module.load_settings(args.config).log_format == "json"
     except PismoError:
