@@ -38,6 +38,7 @@ from tests.helpers import (
     serve,
     smtp_server,
     use_smtp,
+    wait_for,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -305,6 +306,9 @@ def test_a_letter_approved_by_keyboard_alone(ctx: Context, browser: Browser) -> 
         expect(page).to_have_url(f"{base}/drafts/{draft.id}")
         tab_to(page, "el.id === 'approve'")
         page.keyboard.press("Enter")
-        page.wait_for_load_state()
-    with transaction(ctx.db) as s:
-        assert s.get_one(Draft, draft.id).status in ("approved", "sent")
+
+        def approved() -> bool:  # the form's POST, then its redirect, take their time
+            with transaction(ctx.db) as s:
+                return s.get_one(Draft, draft.id).status in ("approved", "sent")
+
+        wait_for(approved, "the letter approved", timeout=20)
