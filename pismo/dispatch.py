@@ -177,7 +177,7 @@ def dispatch_draft(ctx: Context, draft_id: int, actor: str = "pismo") -> Sent:
         if draft.attempts >= smtp.max_attempts:
             return Sent(draft_id, "skipped", "attempts exhausted: see last_error")
         now = utcnow()
-        if draft.not_before is not None and _aware(draft.not_before) > now:
+        if draft.not_before is not None and draft.not_before > now:
             return Sent(draft_id, "skipped", f"not before {draft.not_before:%H:%M:%S} UTC")
         if draft.message_id is None:
             domain = (smtp.from_address or ctx.settings.org.email).rpartition("@")[2]
@@ -225,11 +225,6 @@ def _sent_or_error(smtp: SmtpSettings, message: EmailMessage) -> DispatchError |
 def retry_delay(attempt: int) -> dt.timedelta:
     """A minute after the first failure, doubling each time, at most six hours."""
     return dt.timedelta(seconds=min(60 * 2 ** (attempt - 1), 6 * 3600))
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite gives back naive UTC datetimes."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def dispatch_pending(ctx: Context, actor: str = "pismo") -> list[Sent]:
