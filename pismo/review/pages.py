@@ -151,8 +151,8 @@ def appeal_page(request: Request, appeal_id: int, staff: Viewer, app: App) -> HT
         item = appeal.items[0]
         pages = page_count(app.ctx.blobs.get(item.content_hash)) if item.channel == "post" else 0
         others = sender_appeals(s, appeal)
-        users = s.scalars(sa.select(User.name).where(User.active.is_(True)).order_by(User.name))
-        assignees = list(users)
+        active = sa.select(User.name).where(User.active.is_(True)).order_by(User.name)
+        assignees = list(s.scalars(active))
     return page(
         request,
         "appeal.html",
