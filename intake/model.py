@@ -2,10 +2,12 @@
 
 The weights are data (``data/classifier.json``), trained by
 ``scripts/train_classifier.py`` on the ``tune`` part of the labelled set
-(scikit-learn's logistic regression); reading a letter needs no scikit-learn,
-only a sum of weights.  The features are the letter's own words, what stands
-above the first quoted or forwarded part: lemmas (pymorphy3's first normal
-form), pairs of neighbouring lemmas, and the heading word the writer chose.
+(scikit-learn's logistic regression over TF-IDF); reading a letter needs no
+scikit-learn, only a sum of weights.  The features are the letter's own words,
+what stands above the first quoted or forwarded part: lemmas (pymorphy3's first
+normal form) and the heading word the writer chose.  Pairs of neighbouring
+lemmas were tried: on letters of writers the model was not trained on they
+scored lower (scripts/train_classifier.py --check).
 """
 
 from __future__ import annotations
@@ -53,19 +55,10 @@ def lemma(word: str) -> str | None:
 
 
 def features(text: str, subject: str = "") -> set[str]:
-    """The features of a letter: its lemmas, neighbouring pairs, and its heading."""
+    """The features of a letter: its lemmas and its heading."""
     own = own_text(text).lower()
-    found: set[str] = set()
-    previous: str | None = None
-    for match in _WORD.finditer(f"{subject.lower()}\n{own}"):
-        current = lemma(match.group())
-        if current is None:
-            previous = None
-            continue
-        found.add(current)
-        if previous is not None:
-            found.add(f"{previous} {current}")
-        previous = current
+    words = (lemma(m.group()) for m in _WORD.finditer(f"{subject.lower()}\n{own}"))
+    found = {w for w in words if w is not None}
     for line in own.splitlines()[:30]:
         words = line.strip(" .:!\t").split()
         if words and len(line) < 80 and words[0].strip(".:!,") in _HEADINGS:
@@ -95,11 +88,13 @@ UNCERTAIN_MARGIN = 0.2
 class LinearModel:
     labels: tuple[str, ...]
     intercepts: tuple[float, ...]
-    weights: dict[str, tuple[float, ...]]  # feature: one weight per label
+    weights: dict[str, tuple[float, ...]]  # feature: one weight per label, times its idf
+    idf: dict[str, float]  # every feature the model was trained with
 
     def predict(self, found: Iterable[str]) -> Prediction:
+        # The training vectors are the features' idf, L2-normalised.
+        norm = math.sqrt(sum(self.idf.get(f, 0.0) ** 2 for f in found)) or 1.0
         present = [f for f in found if f in self.weights]
-        norm = math.sqrt(len(present)) or 1.0  # the training vectors are L2-normalised
         scores = list(self.intercepts)
         for f in present:
             for i, w in enumerate(self.weights[f]):
@@ -130,6 +125,7 @@ def models() -> dict[str, LinearModel]:
             labels=tuple(m["labels"]),
             intercepts=tuple(m["intercepts"]),
             weights={f: tuple(w) for f, w in m["weights"].items()},
+            idf=data["idf"],
         )
         for target, m in data["models"].items()
     }
