@@ -142,6 +142,36 @@ def _word_at(text: str, start: int) -> str:
     return match.group() if match else text[start : start + 10]
 
 
+# --- a text that cannot be read ------------------------------------------------
+
+_CYRILLIC_WORD = re.compile(r"[а-яё]+")
+_SHORT_WORDS = frozenset({"PREP", "CONJ", "PRCL", "NPRO"})
+# Letters written to be read keep at most 28% of their words unknown (OCR noise,
+# names, abbreviations); a page OCR could not read has 45% and more.
+UNREADABLE_SHARE = 0.4
+
+
+@functools.lru_cache(maxsize=50_000)
+def _a_word(token: str) -> bool:
+    if len(token) <= 2:
+        return morph().parse(token)[0].tag.POS in _SHORT_WORDS
+    return bool(morph().word_is_known(token))
+
+
+def unreadable(text: str) -> str | None:
+    """Why the text cannot be read, when most of its words are no words (OCR
+    fragments «..ен..», «р0ш»): then what it lacks cannot be told from it, and only
+    a person can find it illegible (LAW.md)."""
+    tokens = _CYRILLIC_WORD.findall(text.lower())
+    if not tokens:
+        signs = sum(not c.isspace() for c in text)
+        return f"{signs} знаков, ни одного русского слова" if signs >= 20 else None
+    unknown = sum(not _a_word(t) for t in tokens)
+    if unknown / len(tokens) < UNREADABLE_SHARE:
+        return None
+    return f"{unknown} из {len(tokens)} слов не читаются"
+
+
 # --- no-essence -----------------------------------------------------------------
 
 

@@ -428,11 +428,10 @@ def _could_be_surname(word: str) -> bool:
     lower = word.lower()
     if lower in _NOT_SURNAMES or _only_a_name(word):
         return False
+    surname = any("Surn" in p.tag for p in morph().parse(word)[:4])
     if _parse_with(word, "Geox"):
-        return False
-    return any("Surn" in p.tag for p in morph().parse(word)[:3]) or bool(
-        _STRONG_ENDINGS.search(lower)
-    )
+        return surname  # «Нестерова» is a town's name too
+    return surname or bool(_STRONG_ENDINGS.search(lower))
 
 
 def _closing_word(text: str) -> PersonName | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from intake import grounds as g
-from intake.checks import Finding, Findings, check, ground
+from intake.checks import CITATIONS, Finding, Findings, check, ground
 from intake.classify import Classification, classify, own_topic_words
 from intake.fields import Fields, Known, extract_fields
 from intake.terms import long_distance
@@ -73,6 +73,16 @@ def _with_basis(finding: Finding, rules: Rules) -> Finding:
     return finding
 
 
+def _unreadable(formal: Findings, why: str) -> Findings:
+    """A text that cannot be read shows no absence: its surname, address or essence
+    may be there unread.  A person reads it, and only a person may find it illegible."""
+    kept = tuple(f for f in formal.grounds if f.code not in NOT_SHOWN_WHEN_UNREADABLE)
+    defect = Finding("text-unreadable", CITATIONS["illegible"], f"текст не читается: {why}")
+    return Findings(grounds=kept, defects=(*formal.defects, defect))
+
+
+NOT_SHOWN_WHEN_UNREADABLE = frozenset({"no-surname", "no-postal-address"})
+
 History = Sequence[g.EarlierAppeal] | Callable[[Fields], Sequence[g.EarlierAppeal]]
 
 
@@ -100,10 +110,15 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
     if callable(earlier):
         earlier = earlier(fields)
     own_hits = own_topic_words(letter.text, letter.subject)
+    illegible = g.unreadable(letter.text)
+    if illegible:
+        formal = _unreadable(formal, illegible)
     found = {
         "court-decision": g.court_decision(letter.text),
         "abusive": g.abusive(letter.text),
-        "no-essence": g.no_essence(letter.text, fields, letter.attachment_count),
+        "no-essence": None
+        if illegible
+        else g.no_essence(letter.text, fields, letter.attachment_count),
         "repeat": g.repeat(sender, classification.category, words, earlier, letter.text),
         "claim-late": g.claim_late(
             letter.text,

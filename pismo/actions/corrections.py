@@ -44,6 +44,7 @@ DEFECTS = {
     "surname-unrecognised": "59-FZ Art. 7 p.1",
     "unsigned": "59-FZ Art. 7 p.1",
     "no-contract-copy": "126-FZ Art. 55 p.6",
+    "text-unreadable": "59-FZ Art. 11 p.4",
 }
 # The letters drafting plans by itself (letters.drafting.plan_drafts); staff's own
 # (an answer, an extension, a request to supplement) are never superseded by a correction.

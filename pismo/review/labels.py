@@ -61,6 +61,7 @@ DEFECTS = {
     "surname-unrecognised": "Фамилия не распознана",
     "unsigned": "Нет подписи",
     "no-contract-copy": "Нет копии договора",
+    "text-unreadable": "Текст не читается",
 }
 OUTCOMES = {"satisfied": "Удовлетворено", "partly": "Удовлетворено частично", "refused": "Отказано"}
 VIA = {"email": "по электронной почте", "post": "почтой"}
