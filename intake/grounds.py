@@ -385,7 +385,10 @@ def repeat(
         said_again = None
     for old in sorted(earlier, key=lambda e: e.registered, reverse=True):
         how = sender.same_as(old.sender)
-        if not (how and old.answered and old.category == category and old.words and words):
+        # A letter that says it writes again may be read into another category than the
+        # first: its own words say the question is the same.
+        same_question = old.category == category or said_again
+        if not (how and old.answered and same_question and old.words and words):
             continue
         repeated = len(words & old.words) / len(old.words)
         new = len(words - old.words) / len(words)
