@@ -304,15 +304,30 @@ def _topics(topics: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?<!\\w)(?:{t})" for t in topics))
 
 
+_ASKS = re.compile(
+    r"(?<![а-яё])(?:прошу|просим|требую|требуем|помогите|подскажите|объясните|разъясните|"
+    r"верните|заставьте|найдите|отмените|восстановите|сообщите|скажите)(?![а-яё])|\?"
+)
+
+
 def not_competent(text: str, own_hits: int, bodies: Sequence[OtherBody]) -> str | None:
-    """The other body whose topics the letter is about, when they outweigh our own."""
-    lowered = text.lower()
+    """The other body whose topics the letter asks about, when they outweigh our own: a
+    topic in a sentence that asks counts twice, and one only mentioned («я на пенсии»,
+    «обращусь в полицию») asks that body nothing."""
+    escalation = _patterns("not-competent", "escalation")
+    said = [s.lower() for _, s in sentences(text)]
+    said = [s for s in said if not any(p.search(s) for p in escalation)]
     best: tuple[int, OtherBody, list[str]] | None = None
     for body in bodies:
-        hits = [m.group() for m in _topics(body.topics).finditer(lowered)]
-        if hits and (best is None or len(hits) > best[0]):
-            best = (len(hits), body, hits)
-    if best is None or best[0] <= own_hits:
+        topics = _topics(body.topics)
+        hits, weight = [], 0
+        for sentence in said:
+            found = [m.group() for m in topics.finditer(sentence)]
+            hits += found
+            weight += len(found) * (2 if _ASKS.search(sentence) else 1)
+        if hits and (best is None or weight > best[0]):
+            best = (weight, body, hits)
+    if best is None or best[0] <= own_hits or (best[0] < 2):
         return None
     return f"{best[1].name}: {', '.join(dict.fromkeys(best[2]))}"
 
