@@ -90,9 +90,11 @@ def _strings(data: dict[str, object], key: str) -> list[str]:
 @dataclass(frozen=True)
 class _Abuse:
     words: frozenset[str]  # lemmas of insults and threats
+    threats: frozenset[str]  # the lemmas of threats alone
     obscene: re.Pattern[str]
     masked: re.Pattern[str]
-    threats: tuple[re.Pattern[str], ...]
+    phrases: tuple[re.Pattern[str], ...]  # threats in whole phrases
+    insults: tuple[re.Pattern[str], ...]  # insults in whole phrases
     lawful: tuple[re.Pattern[str], ...]
 
 
@@ -104,9 +106,11 @@ def _lexicon() -> _Abuse:
     assert isinstance(masked, str)
     return _Abuse(
         words=frozenset(w.replace("ё", "е") for w in words),
+        threats=frozenset(w.replace("ё", "е") for w in _strings(data, "threats")),
         obscene=re.compile(r"(?<![а-яё])(?:" + "|".join(_strings(data, "obscene")) + ")"),
         masked=re.compile(masked),
-        threats=tuple(re.compile(p) for p in _strings(data, "threat_phrases")),
+        phrases=tuple(re.compile(p) for p in _strings(data, "threat_phrases")),
+        insults=tuple(re.compile(p) for p in _strings(data, "insult_phrases")),
         lawful=tuple(re.compile(r"(?<![а-яё])" + p) for p in _strings(data, "lawful")),
     )
 
@@ -120,16 +124,26 @@ def abusive(text: str) -> str | None:
     found = [
         m.group()
         for m in _TOKEN.finditer(lowered)
-        if lemmas(m.group()) & lexicon.words and not _a_surname(text[m.start() : m.end()])
+        if lemmas(m.group()) & lexicon.words
+        and not _a_surname(text[m.start() : m.end()])
+        and not _a_report(m.group(), lexicon)
     ]
     found += [_word_at(lowered, m.start()) for m in lexicon.obscene.finditer(lowered)]
     found += [m.group() for m in lexicon.masked.finditer(lowered)]
+    found += [m.group() for p in lexicon.insults for m in p.finditer(lowered)]
     for _, sentence in sentences(text):
         said = sentence.lower()
-        for threat in lexicon.threats:
+        for threat in lexicon.phrases:
             if (m := threat.search(said)) and not any(p.search(said) for p in lexicon.lawful):
                 found.append(m.group())
     return ", ".join(dict.fromkeys(found)) if found else None
+
+
+def _a_report(word: str, lexicon: _Abuse) -> bool:
+    """«Спалили роутер», «прибили кабель», «зарезали скорость» tell what was done: a
+    threat is of what is to come."""
+    parses = [p for p in morph().parse(word) if p.normal_form.replace("ё", "е") in lexicon.threats]
+    return bool(parses) and all("past" in p.tag for p in parses)
 
 
 def _a_surname(written: str) -> bool:
