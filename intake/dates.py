@@ -24,6 +24,16 @@ _TEENS = {"десятого": 10, "одиннадцатого": 11, "двена�
           "семнадцатого": 17, "восемнадцатого": 18, "девятнадцатого": 19,
           "двадцатого": 20, "тридцатого": 30}  # fmt: skip
 _TENS = {"двадцать": 20, "тридцать": 30}
+
+
+def _and_nominative(genitive: dict[str, int]) -> dict[str, int]:
+    """«тридцать первое декабря»: a day stands in the nominative too («третьего» → «третье»)."""
+    nominative = {(w[:-4] + "ье" if w.endswith("ьего") else w[:-3] + "ое"): n
+                  for w, n in genitive.items()}  # fmt: skip
+    return {**genitive, **nominative}
+
+
+_UNITS, _TEENS = _and_nominative(_UNITS), _and_nominative(_TEENS)
 _ORDINAL = (
     r"(?:(?:двадцать|тридцать)\s+(?:"
     + "|".join(_UNITS)
