@@ -6,11 +6,10 @@ as evidence, so a reviewer sees why pismo read what it read.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from intake.dates import dates_in
@@ -418,7 +417,7 @@ def _in_capitals(person: PersonName) -> PersonName:
     def up(part: str | None) -> str | None:
         return part.upper() if part else part
 
-    return dataclasses.replace(
+    return replace(
         person, surname=up(person.surname), name=up(person.name), patronymic=up(person.patronymic)
     )
 
@@ -440,6 +439,10 @@ def _sender(text: str, display_name: str | None) -> PersonName | None:
         return person
     if person is None or (person.surname is None and display.surname is not None):
         return display
+    if person.name is None and display.surname is None and display.gender == person.gender:
+        # «Нестерова» signs, From: «Алла»: one woman.
+        evidence = f"{person.evidence}; {display.evidence}"
+        return replace(person, name=display.name, evidence=evidence)
     if person.name is None:
         return complete(person, [display])
     return person

@@ -57,8 +57,8 @@ def lemma(word: str) -> str | None:
 def features(text: str, subject: str = "") -> set[str]:
     """The features of a letter: its lemmas and its heading."""
     own = own_text(text).lower()
-    words = (lemma(m.group()) for m in _WORD.finditer(f"{subject.lower()}\n{own}"))
-    found = {w for w in words if w is not None}
+    lemmas = (lemma(m.group()) for m in _WORD.finditer(f"{subject.lower()}\n{own}"))
+    found = {w for w in lemmas if w is not None}
     for line in own.splitlines()[:30]:
         words = line.strip(" .:!\t").split()
         if words and len(line) < 80 and words[0].strip(".:!,") in _HEADINGS:

@@ -447,7 +447,7 @@ def _closing_word(text: str) -> PersonName | None:
             parse = _parse_with(word, "Name")[0]
             gender = "femn" if "femn" in parse.tag else "masc"
             return PersonName(None, _nominative(word, parse), None, gender, word)
-        if _could_be_surname(word) and any("nomn" in p.tag for p in morph().parse(word)[:3]):
+        if _could_be_surname(word) and any("nomn" in p.tag for p in morph().parse(word)[:4]):
             gender = "femn" if word.lower().endswith(("а", "я")) else "masc"
             return PersonName(word, None, None, gender, word)
     return None
