@@ -40,7 +40,9 @@ _AFTER_ADDRESS = re.compile(
 # «…, кв. 15, Гордеевой Елизавете Николаевне».
 _NAME_IN_ADDRESS = re.compile(
     r"^(?:[А-ЯЁ][а-яё-]+\s+){2}[А-ЯЁ][а-яё]+(?:вич|вна|чна|ична|инична)\s*,\s*"
-    r"|,\s*(?:[А-ЯЁ][а-яё-]+\s+){1,2}[А-ЯЁ][а-яё]+(?:вне|чне|вичу|ичу)\s*$"
+    r"|,\s*(?:[А-ЯЁ][а-яё-]+\s+){1,2}[А-ЯЁ][а-яё]+(?:вне|чне|вичу|ичу)\.?\s*$"
+    # «…, кв. 51, Ершовой Г. Ф.», «…, офис 304, адвокату Ржевской И. О.»: whom to send it to.
+    r"|,\s*(?:[а-яё]+\s+)?[А-ЯЁ][а-яё-]+\s+[А-ЯЁ]\.\s*(?:[А-ЯЁ]\.?)?\s*$"
 )
 # A six-digit number that belongs to a passport: «паспорт 4510 662904, выдан …».
 _PASSPORT_BEFORE = re.compile(
@@ -51,6 +53,14 @@ _POSTCODE_AT_END = re.compile(
 )
 _POSTCODE_ANYWHERE = re.compile(r"(?<!\d)[1-9]\d{5}(?!\d)")
 _ADDRESS_LINE = re.compile(r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]*)", re.IGNORECASE)
+# A line that is an address and nothing else, with no postcode and no word for it:
+# «г. Липецк, ул. Катукова, д. 26, кв. 91» under a signature.
+_BARE_ADDRESS = re.compile(
+    r"^[ \t]*((?:г\.|город|пос\.|пгт|с\.|село|дер\.|деревня|ул\.|улица|пр-т|просп\.|пер\.)"
+    r"[ \t]*[А-ЯЁ][^\n]{0,100}?(?:ул\.|улица|пр-т|просп|пер\.|переулок|наб\.|шоссе|б-р|"
+    r"бульвар|мкр|д\.|дом|г\.)[^\n]*?\d[^\n]{0,40})$",
+    re.MULTILINE,
+)
 # «Ответ прошу направить (Зуевой Т. Н.) по адресу: …»: the address the writer gives
 # for the reply, which LAW.md sends the reply to, whatever other address the letter has.
 _REPLY_TO = re.compile(
@@ -66,7 +76,8 @@ _PLACE = re.compile(
 )
 _ADDRESS_WORDS = re.compile(
     r"\b(?:г\.|город|ул\.|улица|д\.|дом|кв\.|пр\.|просп|пер\.|обл\.|область|край|"
-    r"село|пос\.|пгт|мкр|наб\.|ш\.|шоссе|бульвар|б-р|р-н|район)",
+    r"село|пос\.|пгт|мкр|наб\.|ш\.|шоссе|бульвар|б-р|р-н|район)"
+    r"|\b(?:г|ул|д|кв)\s+(?=[А-ЯЁ0-9])",  # «г Пермь ул Ленина д 60»: no stops at all
     re.IGNORECASE,
 )
 # Anything that looks like part of a postal address: a postcode, or a street,
@@ -232,6 +243,11 @@ def _address(text: str, known: Known, after: int) -> tuple[str | None, str, str]
                 rest = _sentence_end(_continued(rest, following))
                 found.append((match.start(), None, _joined(None, rest), match.group().strip()))
     if not found:
+        for match in _BARE_ADDRESS.finditer(text):
+            if not a_place(match.start(1)):
+                rest = _sentence_end(match.group(1))
+                found.append((match.start(), None, _joined(None, rest), match.group(1).strip()))
+    if not found:
         return None
     for reply in _REPLY_TO.finditer(text):
         if (given := _given_for_reply(text[reply.end() :])) is not None:
@@ -240,6 +256,16 @@ def _address(text: str, known: Known, after: int) -> tuple[str | None, str, str]
     later = [f for f in found if f[0] >= after]
     _, postcode, address, evidence = (later or found)[0]
     return postcode, address, evidence
+
+
+_OFFICE = re.compile(r"(?<![а-яё])(?:офис|оф\.)\s*№?\s*\d", re.IGNORECASE)
+
+
+def _an_employers(address: tuple[str | None, str, str]) -> bool:
+    """An office in an e-mail's signature is the employer's, not the writer's own,
+    unless the letter gives it for the reply."""
+    _, written, evidence = address
+    return _OFFICE.search(written) is not None and _REPLY_TO.match(evidence) is None
 
 
 def _given_for_reply(after: str) -> tuple[str | None, str] | None:
@@ -274,8 +300,9 @@ def _joined_postcode(match: re.Match[str]) -> str:
 
 
 def _joined(postcode: str | None, rest: str) -> str:
-    rest = _AFTER_ADDRESS.sub("", re.sub(r"\s+", " ", rest)).strip(" ,;")
+    rest = _AFTER_ADDRESS.sub("", re.sub(r"\s+", " ", rest)).strip(" ,;|")
     rest = _NAME_IN_ADDRESS.sub("", rest).strip(" ,;")
+    rest = re.sub(r"^(?:мой|наш)\s+адрес:?\s*", "", rest, flags=re.IGNORECASE)
     # OCR's look-alikes: «Д0рожная» is «Дорожная», «д. 1O4» is «д. 104».
     rest = re.sub(r"(?<=[а-яё])0|0(?=[а-яё])", "о", rest)
     rest = re.sub(r"(?<=\d)[OoОо](?=\d)", "0", rest)
@@ -289,7 +316,7 @@ def _joined(postcode: str | None, rest: str) -> str:
 
 def _sentence_end(address: str) -> str:
     """The address up to the end of its sentence: «… кв. 4. Уже неделю …» stops at «4»."""
-    for match in re.finditer(r"\.\s+(?=[А-ЯЁ][а-яё])", address):
+    for match in re.finditer(r"\.\s+(?=[А-ЯЁ](?:[а-яё]|\s))", address):
         word = re.search(r"([\w-]+)$", address[: match.start()])
         if word is None or word.group(1).lower() not in ADDRESS_ABBREVIATIONS:
             return address[: match.start()]
@@ -328,7 +355,9 @@ def extract_fields(
         evidence["name"] = person.evidence
         sender_at = max(text.find(person.evidence.split(";")[0]), 0)
     postcode = postal_address = None
-    if (address := _address(text, known, sender_at)) is not None:
+    if (address := _address(text, known, sender_at)) is not None and not (
+        channel == "email" and _an_employers(address)
+    ):
         postcode, postal_address, evidence["postal_address"] = address
     email = phone = account = contract = None
     if (found := _email(text, known, channel, sender_email, reply_to)) is not None:

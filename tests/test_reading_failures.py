@@ -324,3 +324,29 @@ def test_the_reply_address_is_never_one_merely_mentioned(
         sent_at=SENT,
     )
     assert read_letter(letter, default_rules()).fields.email == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("Иванов Иван Петрович\nг. Липецк, ул. Катукова, д. 26, кв. 91",
+         "г. Липецк, ул. Катукова, д. 26, кв. 91"),
+        ("Иванов Иван Петрович\n614000, г Пермь ул Ленина д 60 кв 101",
+         "614000, г Пермь ул Ленина д 60 кв 101"),
+        ("Ответ прошу направить маме: 400066, г. Волгоград, ул. Мира, д. 3, кв. 51, Ершовой Г. Ф.\n"
+         "Ершов Иван Петрович", "400066, г. Волгоград, ул. Мира, д. 3, кв. 51"),
+        ("Иванов Иван Петрович\n190000, г. Санкт-Петербург, ул. Гороховая, д. 8, кв. 21. С её "
+         "согласия пишу я.", "190000, г. Санкт-Петербург, ул. Гороховая, д. 8, кв. 21"),
+    ],
+)  # fmt: skip
+def test_addresses_without_a_postcode_a_stop_or_an_end(lines: str, expected: str) -> None:
+    reading = post(f"Прошу выдать копию договора.\n{lines}\nподпись")
+    assert reading.fields.postal_address == expected
+
+
+def test_an_office_in_an_e_mail_signature_is_the_employers() -> None:
+    reading = email(
+        "Прошу выслать детализацию за октябрь на этот адрес почты.\n--\nИванов Иван Петрович\n"
+        "Менеджер ООО «Вектор»\nг. Архангельск, наб. Северной Двины, д. 30, офис 512"
+    )
+    assert reading.fields.postal_address is None
