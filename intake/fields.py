@@ -154,12 +154,31 @@ def normalise_phone(digits: Iterable[str]) -> str:
     return "+7" + "".join(digits)
 
 
-def _phone(text: str, known: Known) -> tuple[str, str] | None:
+# Whose a phone is, from the words just before it on its line.
+_OWN_PHONE = re.compile(r"(?<![а-яё])(?:мо[йияе]|мне)(?![а-яё])[^\n\d]{0,25}$", re.IGNORECASE)
+_OTHERS_PHONE = re.compile(
+    r"(?<![а-яё])(?:с\s+номера|набрал\w*|номер\w*\s+(?:сосед\w*|мошенник\w*|внучк\w*))"
+    r"[^\n\d]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _phone(text: str, known: Known, for_someone: bool) -> tuple[str, str] | None:
+    """The applicant's phone: one the letter calls its own («мой телефон»), unless a
+    representative writes (then «мой» is theirs), else the first; never one it says is
+    another's («звонят с номера …», «номер соседа …»)."""
+    ranked = []
     for match in _PHONE.finditer(text):
         phone = normalise_phone(d for d in match.group(1) if d.isdigit())
-        if phone not in known.phones:
-            return phone, match.group()
-    return None
+        before = text[max(0, match.start() - 60) : match.start()]
+        if phone in known.phones or _OTHERS_PHONE.search(before):
+            continue
+        own = not for_someone and _OWN_PHONE.search(before) is not None
+        ranked.append((not own, match.start(), phone, match.group()))
+    if not ranked:
+        return None
+    _, _, phone, written = min(ranked)
+    return phone, written
 
 
 def _email(
@@ -362,7 +381,7 @@ def extract_fields(
     email = phone = account = contract = None
     if (found := _email(text, known, channel, sender_email, reply_to)) is not None:
         email, evidence["email"] = found
-    if (found := _phone(text, known)) is not None:
+    if (found := _phone(text, known, _represented(text) is not None)) is not None:
         phone, evidence["phone"] = found
     if (match := _ACCOUNT.search(text)) is not None:
         account, evidence["account"] = match.group(1).strip("-"), match.group()

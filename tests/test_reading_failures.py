@@ -350,3 +350,14 @@ def test_an_office_in_an_e_mail_signature_is_the_employers() -> None:
         "Менеджер ООО «Вектор»\nг. Архангельск, наб. Северной Двины, д. 30, офис 512"
     )
     assert reading.fields.postal_address is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Мне по ночам звонят с номера +7 958 301-12-90. Кто это?\nМой телефон: +7 937 550-28-14",
+        "Сосед порвал кабель (номер соседа 8-930-118-22-47). Почините.\nМой номер +7 937 550-28-14",
+    ],
+)
+def test_the_applicants_phone_not_one_the_letter_speaks_of(body: str) -> None:
+    assert email(f"{body}\nИванов Иван Петрович").fields.phone == "+79375502814"
