@@ -287,14 +287,17 @@ def state_secret(text: str) -> str | None:
     """A request for what the secrecy of communications protects: whether a line is
     under surveillance, or another person's calls, messages, location or identity
     (whose may be said in the next sentence: «… с номера …. Номер принадлежит мужу»)."""
-    table = {k: _patterns("state-secret", k) for k in ("surveillance", "asked", "whose", "request")}
+    keys = ("surveillance", "asked", "whose", "request", "action")
+    table = {k: _patterns("state-secret", k) for k in keys}
     said = [sentence.lower() for _, sentence in sentences(text)]
 
     def has(key: str, sentence: str) -> bool:
         return any(p.search(sentence) for p in table[key])
 
     for i, sentence in enumerate(said):
-        if not (has("request", sentence) or (i and has("request", said[i - 1]))):
+        if has("action", sentence) or not (
+            has("request", sentence) or (i and has("request", said[i - 1]))
+        ):
             continue
         near = " ".join(said[i : i + 2])
         if has("surveillance", sentence) or (has("asked", sentence) and has("whose", near)):

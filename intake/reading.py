@@ -116,9 +116,9 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
     found = {
         "court-decision": g.court_decision(letter.text),
         "abusive": g.abusive(letter.text),
-        "no-essence": None
-        if illegible
-        else g.no_essence(letter.text, fields, letter.attachment_count),
+        "no-essence": (
+            None if illegible else g.no_essence(letter.text, fields, letter.attachment_count)
+        ),
         "repeat": g.repeat(sender, classification.category, words, earlier, letter.text),
         "claim-late": g.claim_late(
             letter.text,
@@ -126,9 +126,14 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
             letter_date=fields.letter_date,
             regime=rules.regime,
         ),
-        "not-competent": g.not_competent(letter.text, own_hits, rules.other_bodies),
         "state-secret": g.state_secret(letter.text),
     }
+    # A question on what the secrecy of communications protects is asked of us.
+    found["not-competent"] = (
+        None
+        if found["state-secret"]
+        else g.not_competent(letter.text, own_hits, rules.other_bodies)
+    )
     content: list[Finding] = [ground(code, why) for code, why in found.items() if why]
     grounds = tuple(_with_basis(f, rules) for f in formal.grounds + tuple(content))
     if found["not-competent"]:

@@ -120,3 +120,20 @@ def test_a_surname_that_is_also_a_towns_name_signs_the_letter() -> None:
     reading = email(text, name="Алла")
     assert (reading.fields.surname, reading.fields.name) == ("Нестерова", "Алла")
     assert "no-surname" not in reading.findings.codes
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Прошу сообщить, ведётся ли прослушивание моего номера по запросу полиции.",
+         {"state-secret"}),
+        ("Мне звонят мошенники с номера +7 958 001-22-44. В полицию я сообщила. Прошу поставить "
+         "запрет на входящие с этого номера.", set()),
+        ("Прошу снять арест с моей карты, наложенный судебным приставом по исполнительному "
+         "производству, долга у меня нет.", {"not-competent"}),
+        ("Прошу заменить приставку на исправную по гарантии.", set()),
+    ],
+)  # fmt: skip
+def test_whose_question_it_is(text: str, codes: set[str]) -> None:
+    found = set(email(f"{text}\nИванов Иван Петрович").findings.codes)
+    assert found & {"state-secret", "not-competent"} == codes
