@@ -189,6 +189,14 @@ def unreadable(text: str) -> str | None:
 # --- no-essence -----------------------------------------------------------------
 
 
+# What a mail program writes, not the writer: addresses, and a forwarded message's
+# header lines («От: …», «Дата: …», «Тема: …»).
+_HEADERS = re.compile(
+    r"\S+@\S+|https?://\S+|^[ \t>]*(?:от|дата|тема|кому|from|date|sent|to|subject|cc):[^\n]*",
+    re.MULTILINE,
+)
+
+
 def content_lemmas(text: str, fields: Fields) -> frozenset[str]:
     """The lemmas that carry the letter's matter: not names, places, the address, the
     addressee, greetings and formulas, nor function words."""
@@ -198,7 +206,7 @@ def content_lemmas(text: str, fields: Fields) -> frozenset[str]:
     skip = " ".join(filter(None, [fields.postal_address, fields.addressee])).lower()
     skipped = frozenset(_TOKEN.findall(skip))
     found = set()
-    for match in _TOKEN.finditer(text.lower()):
+    for match in _TOKEN.finditer(_HEADERS.sub(" ", text.lower())):
         word = match.group()
         if word in skipped or not _is_content(word):
             continue

@@ -137,3 +137,17 @@ def test_a_surname_that_is_also_a_towns_name_signs_the_letter() -> None:
 def test_whose_question_it_is(text: str, codes: set[str]) -> None:
     found = set(email(f"{text}\nИванов Иван Петрович").findings.codes)
     assert found & {"state-secret", "not-competent"} == codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Добрый день.\n\nПретензию направляю во вложении.\n\nС уважением, Пономарёв Сергей\n"
+        "--\nОтправлено с мобильного устройства",
+        "---------- Forwarded message ---------\nОт: Юлия Корнеева <korneeva.yu@mail.example>\n"
+        "Дата: пн, 2 нояб. 2026 г. в 09:14\nТема: Fwd:\nКому: <appeals@svyaz-region.example>\n\n"
+        "--\nКорнеева Юлия",
+    ],
+)
+def test_what_a_mail_program_writes_is_no_essence(text: str) -> None:
+    assert "no-essence" in email(text).findings.codes
