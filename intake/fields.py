@@ -438,7 +438,8 @@ def extract_fields(
 # A representative names whom the letter speaks for: that person is the applicant.
 _ON_BEHALF = re.compile(
     r"(?:в\s+интересах|от\s+имени|по\s+поручению|по\s+просьбе|пишу\s+за|"
-    r"представля\w+\s+интерес\w*)[\s,]+",
+    r"представля\w+\s+интерес\w*|опекун\w*|по\s+доверенности\s+за|"
+    r"действующ\w+\s+за)[\s,]+",
     re.IGNORECASE,
 )
 

@@ -65,6 +65,13 @@ def _parse_with(word: str, grammeme: str) -> tuple[pymorphy3.analyzer.Parse, ...
     return tuple(p for p in morph().parse(word) if grammeme in p.tag and "sing" in p.tag)
 
 
+def _agreeing(word: str, grammeme: str, case: str, gender: str) -> pymorphy3.analyzer.Parse:
+    """The parse of ``word`` in the case and gender its neighbours agree on: «Лидии»
+    beside «Андреевны» is Лидия's genitive, not Лидий's locative."""
+    parses = _parse_with(word, grammeme)
+    return next((p for p in parses if {case, gender} <= p.tag.grammemes), parses[0])
+
+
 def _nominative(seen: str, parse: pymorphy3.analyzer.Parse) -> str:
     """The nominative of ``seen``; pymorphy3 restores «ё» even in ``parse.word``, so the
     spelling to keep is the one seen in the letter."""
@@ -178,9 +185,11 @@ def _candidates(text: str) -> list[tuple[int, PersonName, str]]:
         end = max(words[i + 1].end(), surname_word.end() if surname_word else 0)
         person = PersonName(
             surname=surname,
-            name=_nominative(name, _parse_with(name, "Name")[0]) if case != "nomn" else name,
+            name=_nominative(name, _agreeing(name, "Name", case, gender))
+            if case != "nomn"
+            else name,
             patronymic=(
-                _nominative(patronymic, _parse_with(patronymic, "Patr")[0])
+                _nominative(patronymic, _agreeing(patronymic, "Patr", case, gender))
                 if case != "nomn"
                 else patronymic
             ),
@@ -434,17 +443,28 @@ def _could_be_surname(word: str) -> bool:
     return surname or bool(_STRONG_ENDINGS.search(lower))
 
 
+_SIGNING_WORDS = re.compile(
+    r"(?<![а-яё])(?:подпись|(?:ваш[аи]?\s+)?(?:абонент\w*|клиент\w*)|с\s+уважением,?)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
 def _closing_word(text: str) -> PersonName | None:
     """A signature of one word in the last lines: a surname («Кирсанова»), else a given
     name («Ваша абонентка Вера»), which is not a surname."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()][-3:]
     for line in reversed(lines):
+        # «5 октября 2026 г.   подпись   Валентина», «Ваш абонент Надежда»: what signs
+        # is what follows those words.
+        line = _SIGNING_WORDS.split(line)[-1].strip(" ,")
         words = _CAPITALISED.findall(line)
         if len(words) != 1 or len(line) > 40 or any(ch.isdigit() for ch in line):
             continue
         word = words[0]
         if _only_a_name(word):
-            parse = _parse_with(word, "Name")[0]
+            # A signature stands in the nominative: «Антонина», not Антонин's genitive.
+            names = _parse_with(word, "Name")
+            parse = next((p for p in names if "nomn" in p.tag), names[0])
             gender = "femn" if "femn" in parse.tag else "masc"
             return PersonName(None, _nominative(word, parse), None, gender, word)
         if _could_be_surname(word) and any("nomn" in p.tag for p in morph().parse(word)[:4]):

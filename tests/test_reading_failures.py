@@ -361,3 +361,22 @@ def test_an_office_in_an_e_mail_signature_is_the_employers() -> None:
 )
 def test_the_applicants_phone_not_one_the_letter_speaks_of(body: str) -> None:
     assert email(f"{body}\nИванов Иван Петрович").fields.phone == "+79375502814"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("В ООО «Связь-Регион»\nот Рогожиной Лидии Андреевны\nПрошу выдать копию договора.",
+         ("Рогожина", "Лидия", "Андреевна")),
+        ("Прошу выдать копию договора.\n5 октября 2026 г.     подпись     Валентина",
+         (None, "Валентина", None)),
+        ("Прошу выдать копию договора.\nВаш абонент Надежда", (None, "Надежда", None)),
+        ("Я, Кравец Ирина Павловна, являюсь опекуном своего сына Кравца Дениса Олеговича. "
+         "Прошу выдать копию его договора.", ("Кравец", "Денис", "Олегович")),
+    ],
+)  # fmt: skip
+def test_names_in_the_case_and_gender_they_stand_in(
+    text: str, expected: tuple[str | None, ...]
+) -> None:
+    fields = post(text).fields
+    assert (fields.surname, fields.name, fields.patronymic) == expected
