@@ -83,7 +83,7 @@ _ADDRESS_WORDS = re.compile(
 # Anything that looks like part of a postal address: a postcode, or a street,
 # house, settlement or district word with a name or number after it.
 _ADDRESS_LIKE = re.compile(
-    r"(?<!\d)[1-9]\d{5}(?!\d)|"
+    r"(?<![\d\-/№])[1-9]\d{5}(?![\d\-/])|"  # not a contract's «44-881920»
     r"(?<![а-яёА-ЯЁ])(?:(?i:ул|улица|пр-т|просп|проспект|пер|переулок|проезд|наб|набережная|"
     r"шоссе|б-р|бульвар|мкр|микрорайон|дом|кв|квартира|дер|деревня|село|пос|поселок|посёлок|"
     r"пгт|р-н|район|обл|область|край|гор|город|корп|корпус|стр|хутор|станица|ст-ца|аул|тупик|"

@@ -160,6 +160,7 @@ def _word_at(text: str, start: int) -> str:
 
 _CYRILLIC_WORD = re.compile(r"[а-яё]+")
 _SHORT_WORDS = frozenset({"PREP", "CONJ", "PRCL", "NPRO"})
+_UNREAD_MARK = re.compile(r"\[(?:неразборчиво|нрзб\.?|неразб\w*)\]", re.IGNORECASE)
 # Letters written to be read keep at most 28% of their words unknown (OCR noise,
 # names, abbreviations); a page OCR could not read has 45% and more.
 UNREADABLE_SHARE = 0.4
@@ -176,14 +177,16 @@ def unreadable(text: str) -> str | None:
     """Why the text cannot be read, when most of its words are no words (OCR
     fragments «..ен..», «р0ш»): then what it lacks cannot be told from it, and only
     a person can find it illegible (LAW.md)."""
-    tokens = _CYRILLIC_WORD.findall(text.lower())
-    if not tokens:
+    # A transcriber's «[неразборчиво]» is a word that could not be read.
+    unread = len(_UNREAD_MARK.findall(text))
+    tokens = _CYRILLIC_WORD.findall(_UNREAD_MARK.sub(" ", text).lower())
+    if not tokens and not unread:
         signs = sum(not c.isspace() for c in text)
         return f"{signs} знаков, ни одного русского слова" if signs >= 20 else None
-    unknown = sum(not _a_word(t) for t in tokens)
-    if unknown / len(tokens) < UNREADABLE_SHARE:
+    unknown = unread + sum(not _a_word(t) for t in tokens)
+    if unknown / (unread + len(tokens)) < UNREADABLE_SHARE:
         return None
-    return f"{unknown} из {len(tokens)} слов не читаются"
+    return f"{unknown} из {unread + len(tokens)} слов не читаются"
 
 
 # --- no-essence -----------------------------------------------------------------

@@ -128,10 +128,11 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
         ),
         "state-secret": g.state_secret(letter.text),
     }
-    # A question on what the secrecy of communications protects is asked of us.
+    # A question on what the secrecy of communications protects is asked of us, and a
+    # court's decision appealed goes back to the sender, not to another body.
     found["not-competent"] = (
         None
-        if found["state-secret"]
+        if found["state-secret"] or found["court-decision"]
         else g.not_competent(letter.text, own_hits, rules.other_bodies)
     )
     content: list[Finding] = [ground(code, why) for code, why in found.items() if why]

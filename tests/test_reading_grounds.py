@@ -151,3 +151,32 @@ def test_whose_question_it_is(text: str, codes: set[str]) -> None:
 )
 def test_what_a_mail_program_writes_is_no_essence(text: str) -> None:
     assert "no-essence" in email(text).findings.codes
+
+
+def test_a_contract_number_is_nothing_address_like() -> None:
+    reading = email(
+        "Прошу выдать справку, что по договору 44-881920 нет долга. Ответ прошу прислать "
+        "только почтой, в бумажном виде.\nЕфимова Алла Борисовна"
+    )
+    assert "no-postal-address" in reading.findings.codes
+
+
+def test_a_transcribers_unreadable_marks() -> None:
+    reading = post(
+        "В Связь-Регион\nот Бу[неразборчиво] [неразборчиво]\n[неразборчиво] обл., "
+        "[неразборчиво]\n\n[неразборчиво] [неразборчиво] телефон [неразборчиво]\n[подпись]"
+    )
+    assert not {"no-surname", "no-postal-address"} & set(reading.findings.codes)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Мировой судья заочным решением взыскал с меня 9 800 руб. Прошу отменить заочное "
+         "решение.", "court-decision"),
+        ("Мой сын три дня не выходит на связь. Прошу сообщить, где сейчас находится его "
+         "телефон и с кем он созванивался.", "state-secret"),
+    ],
+)  # fmt: skip
+def test_grounds_in_other_words(text: str, code: str) -> None:
+    assert code in email(f"{text}\nИванов Иван Петрович").findings.codes
