@@ -29,14 +29,21 @@ class Classification:
 
 
 @functools.cache
-def _vocabulary() -> dict[str, dict[str, re.Pattern[str]]]:
-    """Each label's words as one pattern, matched at word starts."""
+def _vocabulary() -> dict[str, tuple[re.Pattern[str], tuple[str, ...]]]:
+    """Each section's words as one pattern matched at word starts, a named group per
+    label: one pass over the letter per section, not one per label."""
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     return {
-        section: {
-            label: re.compile("|".join(rf"(?<!\w)(?:{p})" for p in patterns))
-            for label, patterns in labels.items()
-        }
+        section: (
+            re.compile(
+                r"(?<!\w)(?:"
+                + "|".join(
+                    f"(?P<{label}>{'|'.join(patterns)})" for label, patterns in labels.items()
+                )
+                + ")"
+            ),
+            tuple(labels),
+        )
         for section, labels in data.items()
     }
 
@@ -45,10 +52,13 @@ def _vocabulary() -> dict[str, dict[str, re.Pattern[str]]]:
 def _words_of(text: str) -> dict[str, dict[str, list[str]]]:
     """The vocabulary's words in a letter's own text, by section and label."""
     lowered = text.lower()
-    return {
-        section: {label: [m.group() for m in p.finditer(lowered)] for label, p in labels.items()}
-        for section, labels in _vocabulary().items()
-    }
+    found: dict[str, dict[str, list[str]]] = {}
+    for section, (pattern, labels) in _vocabulary().items():
+        hits: dict[str, list[str]] = {label: [] for label in labels}
+        for match in pattern.finditer(lowered):
+            hits[str(match.lastgroup)].append(match.group())
+        found[section] = hits
+    return found
 
 
 def _heading_kind(text: str) -> tuple[str, str] | None:

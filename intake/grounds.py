@@ -10,8 +10,10 @@ module never touches storage.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import itertools
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -39,6 +41,14 @@ def _patterns(section: str, key: str) -> tuple[re.Pattern[str], ...]:
     table = _toml("grounds.toml")[section]
     assert isinstance(table, dict)
     return tuple(re.compile(r"(?<!\w)" + p) for p in table[key])
+
+
+@functools.cache
+def _pattern(section: str, key: str) -> re.Pattern[str]:
+    """The words of ``key`` as one pattern: one search instead of one per word."""
+    table = _toml("grounds.toml")[section]
+    assert isinstance(table, dict)
+    return re.compile(r"(?<!\w)(?:" + "|".join(table[key]) + ")")
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -298,12 +308,10 @@ def state_secret(text: str) -> str | None:
     """A request for what the secrecy of communications protects: whether a line is
     under surveillance, or another person's calls, messages, location or identity
     (whose may be said in the next sentence: «… с номера …. Номер принадлежит мужу»)."""
-    keys = ("surveillance", "asked", "whose", "request", "action")
-    table = {k: _patterns("state-secret", k) for k in keys}
     said = [sentence.lower() for _, sentence in sentences(text)]
 
     def has(key: str, sentence: str) -> bool:
-        return any(p.search(sentence) for p in table[key])
+        return _pattern("state-secret", key).search(sentence) is not None
 
     for i, sentence in enumerate(said):
         if has("action", sentence) or not (
@@ -342,17 +350,20 @@ def not_competent(text: str, own_hits: int, bodies: Sequence[OtherBody]) -> str 
     """The other body whose topics the letter asks about, when they outweigh our own: a
     topic in a sentence that asks counts twice, and one only mentioned («я на пенсии»,
     «обращусь в полицию») asks that body nothing."""
-    escalation = _patterns("not-competent", "escalation")
+    escalation = _pattern("not-competent", "escalation")
     said = [s.lower() for _, s in sentences(text)]
-    said = [s for s in said if not any(p.search(s) for p in escalation)]
+    said = [s for s in said if not escalation.search(s)]
+    # The kept sentences as one text, each with where it starts and whether it asks:
+    # one search per body, not one per body and sentence.
+    joined = "\n".join(said)
+    starts = list(itertools.accumulate((len(s) + 1 for s in said[:-1]), initial=0))
+    asks = [_ASKS.search(s) is not None for s in said]
     best: tuple[int, OtherBody, list[str]] | None = None
     for body in bodies:
-        topics = _topics(body.topics)
         hits, weight = [], 0
-        for sentence in said:
-            found = [m.group() for m in topics.finditer(sentence)]
-            hits += found
-            weight += len(found) * (2 if _ASKS.search(sentence) else 1)
+        for m in _topics(body.topics).finditer(joined):
+            hits.append(m.group())
+            weight += 2 if asks[bisect.bisect_right(starts, m.start()) - 1] else 1
         if hits and (best is None or weight > best[0]):
             best = (weight, body, hits)
     if best is None or best[0] <= own_hits or (best[0] < 2):
