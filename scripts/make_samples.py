@@ -768,7 +768,7 @@ EXPECTED = (
     Expect(
         file="mail/03-statement-html.eml",
         channel="email",
-        kind="statement",
+        kind="claim",  # headed «Заявление», demands a repair under the contract (LAW.md)
         category="service_quality",
         applicant=PETROV,
         letter_date="2026-10-26",  # no date in the text: the Date header's day
