@@ -16,7 +16,7 @@ import functools
 import itertools
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +34,6 @@ _PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn")
 @functools.cache
 def _toml(name: str) -> dict[str, object]:
     return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
-
-
-@functools.cache
-def _patterns(section: str, key: str) -> tuple[re.Pattern[str], ...]:
-    table = _toml("grounds.toml")[section]
-    assert isinstance(table, dict)
-    return tuple(re.compile(r"(?<!\w)" + p) for p in table[key])
 
 
 @functools.cache
@@ -67,23 +60,14 @@ def _is_content(word: str) -> bool:
     )
 
 
-def _sentences_with(text: str, patterns: Sequence[re.Pattern[str]]) -> Iterable[tuple[str, str]]:
-    for _, sentence in sentences(text):
-        lowered = sentence.lower()
-        for pattern in patterns:
-            if (match := pattern.search(lowered)) is not None:
-                yield sentence, match.group()
-                break
-
-
 # --- court-decision ------------------------------------------------------------
 
 
 def court_decision(text: str) -> str | None:
     """A sentence that names a court's decision and disagrees with it."""
-    challenge = _patterns("court-decision", "challenge")
-    for sentence, _ in _sentences_with(text, _patterns("court-decision", "decision")):
-        if any(p.search(sentence.lower()) for p in challenge):
+    decision, challenge = (_pattern("court-decision", k) for k in ("decision", "challenge"))
+    for _, sentence in sentences(text):
+        if decision.search(said := sentence.lower()) and challenge.search(said):
             return sentence
     return None
 
@@ -266,7 +250,7 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
     """Dates of services and bills in the text: not the letter's own date, not later,
     not a contract's or a court's; a month («за февраль 2026 г.») counts as its last day."""
     lowered = text.lower()
-    not_service = _patterns("claim-late", "not_service")
+    not_service = _pattern("claim-late", "not_service")
     found: list[tuple[dt.date, int, str]] = []
     taken: list[tuple[int, int]] = []
     for written in dates_in(text):
@@ -280,7 +264,7 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
     for date, start, words in found:
         # The clause the date stands in: «по договору № 5 от 01.02.2020» is not a service.
         clause = re.split(r"[,;:\n.]", lowered[max(0, start - 60) : start])[-1]
-        if date < letter_date and not any(p.search(clause) for p in not_service):
+        if date < letter_date and not not_service.search(clause):
             dates.append((date, words))
     return dates
 
@@ -366,7 +350,8 @@ def not_competent(text: str, own_hits: int, bodies: Sequence[OtherBody]) -> str 
             weight += 2 if asks[bisect.bisect_right(starts, m.start()) - 1] else 1
         if hits and (best is None or weight > best[0]):
             best = (weight, body, hits)
-    if best is None or best[0] <= own_hits or (best[0] < 2):
+    # One mention in a sentence that asks nothing is not enough.
+    if best is None or best[0] <= own_hits or best[0] < 2:
         return None
     return f"{best[1].name}: {', '.join(dict.fromkeys(best[2]))}"
 
@@ -432,10 +417,9 @@ def repeat(
     or a letter that says it writes again («повторно», «я уже писал») and brings
     nothing new («новые документы», «прилагаю»)."""
     lowered = text.lower()
-    said_again = next(
-        (m.group() for p in _patterns("repeat", "again") if (m := p.search(lowered))), None
-    )
-    if said_again and any(p.search(lowered) for p in _patterns("repeat", "new_arguments")):
+    again = _pattern("repeat", "again").search(lowered)
+    said_again = again.group() if again else None
+    if said_again and _pattern("repeat", "new_arguments").search(lowered):
         said_again = None
     for old in sorted(earlier, key=lambda e: e.registered, reverse=True):
         how = sender.same_as(old.sender)

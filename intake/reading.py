@@ -73,15 +73,17 @@ def _with_basis(finding: Finding, rules: Rules) -> Finding:
     return finding
 
 
+# Grounds of something missing: a text that cannot be read shows no absence.
+ABSENCE_GROUNDS = frozenset({"no-surname", "no-postal-address"})
+
+
 def _unreadable(formal: Findings, why: str) -> Findings:
     """A text that cannot be read shows no absence: its surname, address or essence
     may be there unread.  A person reads it, and only a person may find it illegible."""
-    kept = tuple(f for f in formal.grounds if f.code not in NOT_SHOWN_WHEN_UNREADABLE)
+    kept = tuple(f for f in formal.grounds if f.code not in ABSENCE_GROUNDS)
     defect = Finding("text-unreadable", CITATIONS["illegible"], f"текст не читается: {why}")
     return Findings(grounds=kept, defects=(*formal.defects, defect))
 
-
-NOT_SHOWN_WHEN_UNREADABLE = frozenset({"no-surname", "no-postal-address"})
 
 History = Sequence[g.EarlierAppeal] | Callable[[Fields], Sequence[g.EarlierAppeal]]
 
@@ -110,14 +112,14 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
     if callable(earlier):
         earlier = earlier(fields)
     own_hits = own_topic_words(letter.text, letter.subject)
-    illegible = g.unreadable(letter.text)
-    if illegible:
-        formal = _unreadable(formal, illegible)
+    unreadable = g.unreadable(letter.text)
+    if unreadable:
+        formal = _unreadable(formal, unreadable)
     found = {
         "court-decision": g.court_decision(letter.text),
         "abusive": g.abusive(letter.text),
         "no-essence": (
-            None if illegible else g.no_essence(letter.text, fields, letter.attachment_count)
+            None if unreadable else g.no_essence(letter.text, fields, letter.attachment_count)
         ),
         "repeat": g.repeat(sender, classification.category, words, earlier, letter.text),
         "claim-late": g.claim_late(
