@@ -31,25 +31,34 @@ _SPLIT_POSTCODE = re.compile(r"(?m)(?<![\w,.-])(\d{1,2}) (\d{4,5})(?=\s*(?:,|$|�
 _COUNTRY_BEFORE = re.compile(r"(Росси[яи]|РФ|Российская Федерация)[,\s]*$")
 # What follows an address on its line and is not part of it.
 _AFTER_ADDRESS = re.compile(
-    r"\s*\((?:заявк|тел|код|моб|номер)[^)]*\)?.*$|,\s*(?:заявк\w*|индекс|тел\.?|телефон)\b.*$"
+    r"\s*\((?:заявк|тел|код|моб|номер|адрес|для)[^)]*\)?.*$"
+    r"|,\s*(?:заявк\w*|индекс|тел\.?|телефон|в\s+лице|копи\w*)\b.*$"
     r"|[,;]?\s*(?:e-?mail|эл\.?\s*почт\w*|электронн\w+\s+почт\w*|а\s+также|либо|или\s+на"
     r"|а\s+копи\w*|так\s+как|поскольку|потому\s+что)\b.*$",
     re.IGNORECASE,
 )
 # A person's name written into the address: «300002, Пантелеев Юрий Викторович, г. Тула»,
 # «…, кв. 15, Гордеевой Елизавете Николаевне».
+# What stands before an address on its line and is not part of it: «Мой адрес:»,
+# «Проживаю …», «Я, Дроздов Валерий Михайлович, …».
+_BEFORE_ADDRESS = re.compile(
+    r"^(?:(?:мой|наш)\s+адрес:?|(?:я,?\s+)?(?:прожива\w*|жив[уёе]\w*|зарегистрирован\w*)"
+    r"(?:\s+я)?(?:\s+по\s+адресу)?:?|я,?\s+(?:[А-ЯЁ][а-яё-]+\s+){2}[А-ЯЁ][а-яё]+,|я(?=\s+[а-яё]+\.))\s*",
+    re.IGNORECASE,
+)
+_PERSON_BEFORE = re.compile(r"[А-ЯЁ][а-яё]+(?:вич|вна|ична|инична)\W*$")
 _NAME_IN_ADDRESS = re.compile(
     r"^(?:[А-ЯЁ][а-яё-]+\s+){2}[А-ЯЁ][а-яё]+(?:вич|вна|чна|ична|инична)\s*,\s*"
     r"|,\s*(?:[А-ЯЁ][а-яё-]+\s+){1,2}[А-ЯЁ][а-яё]+(?:вне|чне|вичу|ичу)\.?\s*$"
     # «…, кв. 51, Ершовой Г. Ф.», «…, офис 304, адвокату Ржевской И. О.»: whom to send it to.
-    r"|,\s*(?:[а-яё]+\s+)?[А-ЯЁ][а-яё-]+\s+[А-ЯЁ]\.\s*(?:[А-ЯЁ]\.?)?\s*$"
+    r"|,\s*(?:[а-яё]+\s+){0,2}[А-ЯЁ][а-яё-]+\s+[А-ЯЁ]\.\s*(?:[А-ЯЁ]\.?)?\s*$"
 )
 # A six-digit number that belongs to a passport: «паспорт 4510 662904, выдан …».
 _PASSPORT_BEFORE = re.compile(
     r"(?:паспорт\w*|сери[яи]|сер\.)[^\n]{0,24}$|\d{2}\s?\d{2}\s*(?:№|N)?\s*$", re.IGNORECASE
 )
 _POSTCODE_AT_END = re.compile(
-    r"(?m)^(?:[^\n:]*адрес[^\n:]*:\s*)?([^\n]*?)[ ,]+([1-9]\d{5})\s*\.?$", re.IGNORECASE
+    r"(?m)^(?:[^\n:]*адрес[^\n:]*:\s*)?([^\n]*?)[ ,]+([1-9]\d{5})\)?\s*\.?$", re.IGNORECASE
 )
 _POSTCODE_ANYWHERE = re.compile(r"(?<!\d)[1-9]\d{5}(?!\d)")
 _ADDRESS_LINE = re.compile(r"(?:адрес[^\n:]*:|по\s+адресу:?)[ \t]*([^\n]*)", re.IGNORECASE)
@@ -224,6 +233,10 @@ def _address(text: str, known: Known, after: int) -> tuple[str | None, str, str]
     text = _SPLIT_POSTCODE.sub(_joined_postcode, text)
     # An address written over lines that end with commas is one line (same length).
     text = re.sub(r",[ \t]*\n[ \t]*(?=\S)", ", ", text)
+    # A postcode alone on the line under the address ends it: «…, кв. 31\n156005».
+    text = re.sub(r"(?m)(?<=\S)[ \t]*\n[ \t]*([1-9]\d{5})[ \t]*$", r", \1", text)
+    # A word OCR split at a line's end: «ул. Пушкин-\nская», «Есе- нина».
+    text = re.sub(r"(?<=[а-яё])-(?:[ \t]*\n[ \t]*|[ \t]+)(?=[а-яё])", "", text)
     found: list[tuple[int, str | None, str, str]] = []
 
     def a_place(start: int) -> bool:
@@ -247,6 +260,7 @@ def _address(text: str, known: Known, after: int) -> tuple[str | None, str, str]
         found.append((match.start(), postcode, _joined(postcode, rest), seen))
     for match in _POSTCODE_AT_END.finditer(text):
         rest, postcode = match.groups()
+        rest = _lines_above(text, match.start(), rest)
         place = a_place(match.start(1) + len(rest) - len(rest.lstrip()))
         if postcode not in known.postcodes and _ADDRESS_WORDS.search(rest) and not place:
             found.append((match.start(), postcode, _joined(postcode, rest), match.group().strip()))
@@ -313,6 +327,21 @@ def _address_seen(text: str, known: Known, head: str | None) -> str | None:
     return None
 
 
+def _lines_above(text: str, start: int, rest: str) -> str:
+    """An address whose postcode ends it on a line of its own region: «с. Сосновка,
+    ул. Школьная, д. 3» / «Вадинский р-н Пензенской обл., 442170» is one address."""
+    for line in reversed(text[:start].rstrip("\n").split("\n")[-2:]):
+        line = line.strip()
+        if not line or len(line) > 80 or not _ADDRESS_WORDS.search(line):
+            break
+        if _POSTCODE_ANYWHERE.search(line):
+            break  # an address of its own
+        if not _ADDRESS_LIKE.match(line):  # a line that starts as an address
+            break
+        rest = f"{line}, {rest}"
+    return rest
+
+
 def _joined_postcode(match: re.Match[str]) -> str:
     digits = match[1] + match[2]
     return digits if len(digits) == 6 else match.group()
@@ -321,7 +350,12 @@ def _joined_postcode(match: re.Match[str]) -> str:
 def _joined(postcode: str | None, rest: str) -> str:
     rest = _AFTER_ADDRESS.sub("", re.sub(r"\s+", " ", rest)).strip(" ,;|")
     rest = _NAME_IN_ADDRESS.sub("", rest).strip(" ,;")
-    rest = re.sub(r"^(?:мой|наш)\s+адрес:?\s*", "", rest, flags=re.IGNORECASE)
+    rest = _BEFORE_ADDRESS.sub("", rest)
+    # «(уполномоченный — староста Белоусов Николай Ефимович, с. Покровка, …»: a person
+    # named before the address on its line.
+    start = _ADDRESS_LIKE.search(rest)
+    if start and _PERSON_BEFORE.search(rest[: start.start()]):
+        rest = rest[start.start() :]
     # OCR's look-alikes: «Д0рожная» is «Дорожная», «д. 1O4» is «д. 104».
     rest = re.sub(r"(?<=[а-яё])0|0(?=[а-яё])", "о", rest)
     rest = re.sub(r"(?<=\d)[OoОо](?=\d)", "0", rest)
