@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from ocr.quality import text_lines
 from ocr.tesseract import Model, PageText, orientation, recognise
 from pismo.errors import OcrError
 
@@ -29,7 +30,14 @@ MIN_OSD_CONFIDENCE = 1.5
 MIN_SKEW = 2.5  # degrees; below it a re-read costs more than it gains
 MAX_SKEW = 10
 PROFILE_WIDTH = 600  # pixels: enough to see lines of 12-pt text at 300 dpi
-INK_BELOW = 128
+# Ink is what is darker than the paper by this share of the paper's brightness: a
+# fixed threshold (128) found no ink at all on a faint copy and gave -11° from nothing.
+INK_CONTRAST = 0.25
+# Fewer ink pixels than this share of the page: too little text to measure a skew on.
+MIN_INK = 0.003
+# The best angle must make the rows this much more unequal than the page as it is,
+# or the profile is flat (noise, a blank page) and the page is left level.
+MIN_GAIN = 1.1
 
 
 def reads_well(page: PageText) -> bool:
@@ -46,7 +54,7 @@ def recognise_upright(
 ) -> tuple[PageText, Image.Image]:
     """The page's text, and the page turned the way it was read (the words' boxes
     are on that image).  ``first`` is a reading of the page as it is, if there is one."""
-    first = first or recognise(image, model)
+    first = first or text_lines(recognise(image, model))
     if reads_well(first):
         return first, image
     confident = _confident(first)
@@ -64,7 +72,7 @@ def recognise_upright(
         turned = turned.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=paper)
     if turned is image:
         return first, image
-    second = recognise(turned, model)
+    second = text_lines(recognise(turned, model))
     return (second, turned) if _evidence(second) > _evidence(first) else (first, image)
 
 
@@ -95,9 +103,13 @@ def line_slope(page: PageText) -> float:
 
 def skew_angle(image: Image.Image) -> float:
     """Degrees counter-clockwise that level the text lines: the angle at which the
-    rows of a small, thresholded copy are most unequal (lines and gaps apart)."""
+    rows of a small, thresholded copy are most unequal (lines and gaps apart);
+    0 where the page has too little ink, or no angle stands out."""
     small = image.convert("L").reduce(max(1, image.width // PROFILE_WIDTH))
-    ink = small.point(lambda v: 255 if v < INK_BELOW else 0)
+    paper = float(np.percentile(np.asarray(small), 90))
+    ink = small.point(lambda v: 255 if v < paper * (1 - INK_CONTRAST) else 0)
+    if np.asarray(ink).mean() / 255 < MIN_INK:
+        return 0.0
 
     def sharpness(angle: float) -> float:
         rows = np.asarray(ink.rotate(angle, Image.Resampling.BILINEAR), dtype=np.float64).sum(1)
@@ -105,6 +117,8 @@ def skew_angle(image: Image.Image) -> float:
 
     coarse = max(np.arange(-MAX_SKEW, MAX_SKEW + 0.5, 1.0), key=sharpness)
     fine = max(np.arange(coarse - 1.0, coarse + 1.01, 0.1), key=sharpness)
+    if sharpness(fine) < MIN_GAIN * sharpness(0.0):
+        return 0.0
     return round(float(fine), 1)
 
 

@@ -52,6 +52,7 @@ class Word:
     confidence: float
     box: tuple[int, int, int, int]  # left, top, width, height in pixels
     line: tuple[int, int, int]  # block, paragraph, line
+    reread: bool = False  # read again by the Latin pass and found well-formed
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class PageText:
     mean_confidence: float | None  # None where the page had no words
     words: tuple[Word, ...]
     timed_out: bool = False  # reading it took longer than allowed: a person reads it
+    dropped_lines: int = 0  # lines of noise read as letters, left out of words and text
+    quality: float | None = None  # ocr.quality's score, 0-100; None where not judged
+    seconds: float | None = None  # how long reading it took, from decoding to judging
 
 
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
@@ -114,13 +118,11 @@ def recognise(image: Image.Image | str, model: Model) -> PageText:
                     (block, paragraph, line),
                 )
             )
-    return PageText(
-        text=layout(words),
-        mean_confidence=(
-            round(sum(w.confidence for w in words) / len(words), 1) if words else None
-        ),
-        words=tuple(words),
-    )
+    return PageText(text=layout(words), mean_confidence=mean_confidence(words), words=tuple(words))
+
+
+def mean_confidence(words: Sequence[Word]) -> float | None:
+    return round(sum(w.confidence for w in words) / len(words), 1) if words else None
 
 
 def recognise_line(image: Image.Image, languages: str) -> str:
