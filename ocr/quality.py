@@ -143,14 +143,24 @@ def _known(word: str) -> bool:
     return bool(_morphology().word_is_known(word.lower()))
 
 
-def page_quality(words: Sequence[Word], image: Image.Image) -> Quality:
-    """How well a page was read, from its text lines and its image."""
-    russian = [
+def _russian(words: Sequence[Word]) -> list[str]:
+    return [
         token
         for w in words
         for token in RUSSIAN_WORD.findall(w.text)
         if len(token) >= FRAGMENT_LETTERS
     ]
+
+
+def known_share(words: Sequence[Word]) -> float:
+    """The share of the Russian words of 3+ letters that pymorphy3 knows."""
+    russian = _russian(words)
+    return sum(1 for token in russian if _known(token)) / len(russian) if russian else 0.0
+
+
+def page_quality(words: Sequence[Word], image: Image.Image) -> Quality:
+    """How well a page was read, from its text lines and its image."""
+    russian = _russian(words)
     known = sum(1 for token in russian if _known(token))
     dark = dark_rows(image)
     letters = [(max(1, _letters(w.text)), w.confidence) for w in words]
