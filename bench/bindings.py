@@ -3,7 +3,8 @@
     .venv/bin/pip install tesserocr pytesseract   # not pismo's dependencies
     .venv/bin/python bench/bindings.py [--pages 8]
 
-* ctypes: ocr/tesseract.py, libtesseract 5.3 from Debian, the model loaded once;
+* ocr.tesseract: pismo's own module, the model loaded once (up to commit 7266dd0
+  a ctypes binding to Debian's libtesseract 5.3; since, tesserocr);
 * tesserocr: the Cython binding; its PyPI wheel bundles its own libtesseract
   (5.5) and Leptonica, and reads Debian's ``rus`` model, loaded once;
 * pytesseract: runs the ``tesseract`` command for every page (the model loaded
@@ -47,7 +48,7 @@ def words_of_tsv(tsv: str) -> list[Word]:
     return words
 
 
-def by_ctypes() -> Callable[[Path], list[Word]]:
+def by_pismo() -> Callable[[Path], list[Word]]:
     return lambda path: list(recognise(str(path), Model("rus", "letter")).words)
 
 
@@ -83,7 +84,7 @@ def measure(name: str, read: Callable[[Path], list[Word]], pages: list[Page]) ->
     office = [s for s, p in zip(scores, pages, strict=True) if p.grade == "office"]
     copies = [s for s, p in zip(scores, pages, strict=True) if p.grade == "photocopy"]
     print(
-        f"{name:12} {len(pages) / elapsed * 60:6.1f} pages/min  CER office "
+        f"{name:13} {len(pages) / elapsed * 60:6.1f} pages/min  CER office "
         f"{statistics.mean(office):.2%}, photocopy {statistics.mean(copies):.2%}"
     )
 
@@ -97,15 +98,18 @@ def main() -> None:
     copies = [p for p in test if p.grade == "photocopy"]
     pages = [p for pair in zip(office, copies, strict=False) for p in pair][: args.pages]
     print(f"{len(pages)} pages, one thread each, load average {os.getloadavg()}")
-    for name, make in [
-        ("ctypes", by_ctypes),
+    makers = [
+        ("ocr.tesseract", by_pismo),
         ("tesserocr", by_tesserocr),
         ("pytesseract", by_pytesseract),
-    ]:
+    ]
+    # Each binding twice, in turn and then in reverse, so a change in the machine's
+    # load during the run falls on all of them.
+    for name, make in makers + makers[::-1]:
         try:
             read = make()
         except ImportError as exc:
-            print(f"{name:12} not installed ({exc})")
+            print(f"{name:13} not installed ({exc})")
             continue
         measure(name, read, pages)
 
