@@ -100,6 +100,7 @@ MAX_GAP = 3.5
 # hide text: rows of it where no line was read count against the page.
 DARK_PAPER = 0.7
 ROW_SCALE = 8
+EDGE_SCALE = 4
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class Quality:
     widest_gap: float  # the widest gap between two lines, in line pitches
     dark: float  # share of the page's rows whose paper is dark
     hidden: float  # share of the page's rows under dark paper where no line was read
-    edges: float  # edge_density: specks and streaks
+    stray_edges: float  # specks and streaks: edges per pixel away from the words read
     words: int  # Russian words of 3+ letters
 
     @property
@@ -128,7 +129,7 @@ class Quality:
         # a band over five lines, two were lost, each leaving no wider a gap than
         # a paragraph does.  Rows under it where nothing was read count twice.
         dark = max(0.0, 1.0 - self.dark - 2 * self.hidden)
-        noise = min(1.0, NOISY_EDGES / self.edges) if self.edges > 0 else 1.0
+        noise = min(1.0, STRAY_EDGES / self.stray_edges) if self.stray_edges > 0 else 1.0
         return round(self.confidence * self.known_words * gap * dark * noise, 1)
 
 
@@ -171,7 +172,7 @@ def page_quality(words: Sequence[Word], image: Image.Image) -> Quality:
         widest_gap=_widest_gap(words),
         dark=float(dark.mean()),
         hidden=_hidden(words, dark),
-        edges=edge_density(image),
+        stray_edges=_stray_edges(words, image),
         words=len(russian),
     )
 
@@ -212,6 +213,30 @@ def _hidden(words: Sequence[Word], dark: np.ndarray) -> float:
     return float(hidden.mean())
 
 
+# Edges per pixel away from the words read: office scans 0-0.0072 (a scanner's
+# black border), photocopies whose reading had CER over 10% 0.012-0.18.  A crisp
+# clean page has many edges, all of them in its words.
+STRAY_EDGES = 0.01
+
+
+def _stray_edges(words: Sequence[Word], image: Image.Image) -> float:
+    edges = _edges(image)
+    away = np.ones_like(edges)
+    for w in words:
+        left, top, width, height = (v // EDGE_SCALE for v in w.box)
+        away[
+            max(0, top - height // 2) : top + height + height // 2 + 1,
+            max(0, left - height) : left + width + height + 1,
+        ] = False
+    return float(edges[away].mean()) if away.any() else 0.0
+
+
+def _edges(image: Image.Image) -> np.ndarray:
+    """Steps of over 50 grey levels between neighbours, at 1/4 of the resolution."""
+    small = np.asarray(image.convert("L").reduce(EDGE_SCALE), dtype=np.int16)
+    return np.abs(np.diff(small, axis=1)) > 50
+
+
 # Edges per pixel (steps of over 50 grey levels between neighbours, at a quarter
 # of the resolution): office scans 0.036-0.049, photocopy speckle and drum streaks
 # 0.06-0.19 (bench/ocr_pages.py's tune pages).  Read as one block, such a page took
@@ -223,8 +248,7 @@ NOISY_EDGES = 0.055
 def edge_density(image: Image.Image) -> float:
     """How much of a page is sharp light-dark steps: text, and the specks and streaks
     of a worn copier; 8 ms a page."""
-    small = np.asarray(image.convert("L").reduce(4), dtype=np.int16)
-    return float((np.abs(np.diff(small, axis=1)) > 50).mean())
+    return float(_edges(image).mean())
 
 
 def is_noisy(image: Image.Image) -> bool:
