@@ -5,9 +5,10 @@ it as letters: on a photocopy, speckle, grey bands and blotches come back as
 lines of 1-3 letter "words" at confidence 0-30, longer than the letter itself.
 ``keep_text_lines`` drops those lines by their confidence and their shape;
 ``page_quality`` then says, from what is left, whether a person must read the
-page: the share of its words that are Russian words pymorphy3 knows, and the
-confidence Tesseract had in them.  Both were tuned on aged pages with known
-text (bench/ocr_pages.py's tune half) and are measured on the other half.
+page: the confidence Tesseract had in its words, by the share of them that are
+Russian words pymorphy3 knows, less for lines lost (wide gaps, dark paper) and
+for specks and streaks away from the words.  Both were tuned on aged pages with
+known text (bench/ocr_pages.py's tune half) and are measured on the other half.
 """
 
 from __future__ import annotations
