@@ -1,25 +1,21 @@
-"""OCR throughput and accuracy on aged scans: ``pismo ingest`` against serial Tesseract.
+"""OCR on aged scans, honestly: CER, pages routed to a person, and throughput.
 
-    .venv/bin/python bench/ocr.py [--pages 30] [--workers 0]
+    .venv/bin/python bench/ocr.py [--workers 0] [--per-grade 24]
 
-Draws ``--pages`` one-page letters from known text (tests/scans.py), ages them
-with augraphy (office-scanner damage: ink bleed, faded lines, paper texture,
-noise, skew, JPEG), and caches them in bench/data/ (seeded, so every run and every
-machine gets the same pages; the first run takes 5-7 s a page to make them).
-Then, in the same run:
+The pages are bench/ocr_pages.py's: office scans and photocopy-grade pages
+(speckle, drum streaks, faded lines and folds, dark bands, faint copies),
+each with the text printed on it, made once and cached in bench/data/honest/.
+In one run, on the same pages:
 
-* pismo: ``pismo ingest`` on the folder, in a fresh data folder: OCR in the
-  worker pool, reading, checks and registration, pages per minute by wall
-  clock; once with ``--no-drafts`` (the intake: drafting is a stage of its own,
-  benchmarked by bench/letters.py, as bench/mail.py leaves it out too) and
-  once with the drafts rendered as well;
-* baseline: the ``tesseract`` command, one page after another, each with
-  ``OMP_THREAD_LIMIT=1`` (the fastest serial setting, NOTES.md);
-* ceiling: the same, one bare ``tesseract`` per core at once: what the
-  machine gives parallel OCR at the moment (on shared cores, far below 2x);
-* the baseline again with ``--psm 6``, the page layout pismo reads letters in
-  (``ocr.layout = "letter"``): what of pismo's lead is that setting alone;
-* CER of both against the drawn text, and of pismo on the clean pages.
+* ``pismo ingest --no-drafts`` on the office pages, the photocopies, and both
+  as one mixed folder (fresh data folder each; the drafts are bench/letters.py's
+  business), pages per minute by wall clock;
+* the ``tesseract`` command with its default layout, one thread
+  (``OMP_THREAD_LIMIT=1``), one page after another, and two at once;
+* from the mixed run's export: CER per grade and part (tune: the pages the
+  line filter and the quality threshold were chosen on; test: the others),
+  which pages went to a person (status ``needs_transcription``) with their CER,
+  the slowest page, and the acceptance lines of issue #21.
 """
 
 from __future__ import annotations
@@ -27,141 +23,169 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ocr.document import OcrOptions, read_document  # noqa: E402
-from tests.scans import (  # noqa: E402
-    age_like_a_scanner,
-    cer,
-    drawn_text,
-    make_letter,
-    pages,
-    save,
-)
+from bench.ocr_pages import PER_GRADE, Page, made  # noqa: E402
+from tests.scans import cer  # noqa: E402
 
-DATA = REPO / "bench" / "data"
-SEED = 1000  # page n is letter SEED + n, aged with seed SEED + n
+WRONG = 0.10  # a page read with more of its letters wrong than this needs a person
 
 
-def make_page(n: int) -> Path:
-    path = DATA / f"aged-{n:03d}.png"
-    truth = path.with_suffix(".txt")
-    if not path.exists() or not truth.exists():
-        letter = make_letter(SEED + n)
-        (page,) = pages(letter)
-        path.write_bytes(save([age_like_a_scanner(page, SEED + n)], "PNG"))
-        truth.write_text(drawn_text(letter), encoding="utf-8")
-    return path
+@dataclass(frozen=True)
+class Read:
+    page: Page
+    cer: float
+    to_person: bool
+    quality: float | None
+    seconds: float | None
 
 
-def aged_pages(count: int) -> list[Path]:
-    DATA.mkdir(parents=True, exist_ok=True)
-    with ProcessPoolExecutor() as pool:
-        return list(pool.map(make_page, range(count)))
-
-
-def run_pismo(folder: Path, workers: int, *options: str) -> tuple[float, dict[str, str]]:
-    with tempfile.TemporaryDirectory(prefix="pismo-bench-") as tmp:
-        env = {**os.environ, "PISMO_DATA_DIR": tmp, "PISMO_OCR__WORKERS": str(workers)}
+def run_pismo(pages: Sequence[Page], workers: int) -> tuple[float, list[dict[str, object]]]:
+    """``pismo ingest --no-drafts`` on a folder of the pages: seconds, and the export."""
+    with (
+        tempfile.TemporaryDirectory(prefix="pismo-bench-") as data,
+        tempfile.TemporaryDirectory(prefix="pismo-bench-in-") as folder,
+    ):
+        for page in pages:  # pismo takes no symbolic links
+            shutil.copyfile(page.path, Path(folder) / page.path.name)
+        env = {**os.environ, "PISMO_DATA_DIR": data, "PISMO_OCR__WORKERS": str(workers)}
         pismo = [sys.executable, str(REPO / "runner.py")]
         subprocess.run([*pismo, "db", "upgrade"], env=env, check=True, capture_output=True)
         start = time.perf_counter()
         subprocess.run(
-            [*pismo, "ingest", *options, str(folder)], env=env, check=True, capture_output=True
+            [*pismo, "ingest", "--no-drafts", folder], env=env, check=True, capture_output=True
         )
         elapsed = time.perf_counter() - start
         out = subprocess.run(
             [*pismo, "export"], env=env, check=True, capture_output=True, text=True
         ).stdout
-    texts = {Path(r["source"]).name: r["text"] or "" for r in json.loads(out)}
-    return elapsed, texts
+    return elapsed, json.loads(out)
 
 
-def tesseract(path: Path, *options: str) -> str:
-    return subprocess.run(
-        ["tesseract", str(path), "-", "-l", "rus", *options],
-        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def run_tesseract(pages: Sequence[Page], processes: int) -> float:
+    """The ``tesseract`` command, default layout, one thread each, ``processes`` at once."""
 
+    def one(page: Page) -> None:
+        subprocess.run(
+            ["tesseract", str(page.path), "-", "-l", "rus"],
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            check=True,
+            capture_output=True,
+        )
 
-def run_tesseract(
-    paths: list[Path], processes: int = 1, *options: str
-) -> tuple[float, dict[str, str]]:
-    """The ``tesseract`` command on every page, ``processes`` at a time."""
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=processes) as pool:
-        read = pool.map(lambda path: tesseract(path, *options), paths)
-        texts = dict(zip((p.name for p in paths), read, strict=True))
-    return time.perf_counter() - start, texts
+        list(pool.map(one, pages))
+    return time.perf_counter() - start
 
 
-def mean_cer(paths: list[Path], texts: dict[str, str]) -> float:
-    scores = [cer(p.with_suffix(".txt").read_text("utf-8"), texts[p.name]) for p in paths]
-    return sum(scores) / len(scores)
+def reads(pages: Sequence[Page], export: list[dict[str, object]]) -> list[Read]:
+    by_source = {Path(str(r["source"])).name: r for r in export}
+    found = []
+    for page in pages:
+        record = by_source[page.path.name]
+        ocr = record.get("ocr") or {}
+        assert isinstance(ocr, dict)
+        qualities, seconds = ocr.get("page_qualities") or [None], ocr.get("page_seconds") or [None]
+        found.append(
+            Read(
+                page,
+                cer(page.truth, str(record.get("text") or "")),
+                # Not registered at all (nothing read) is a person's too.
+                record.get("status") in ("needs_transcription", None),
+                qualities[0],
+                seconds[0],
+            )
+        )
+    return found
 
 
-def clean_cer(count: int) -> float:
-    scores = []
-    for n in range(count):
-        letter = make_letter(SEED + n)
-        document = read_document(save(pages(letter), "PNG"), OcrOptions())
-        scores.append(cer(drawn_text(letter), document.text))
-    return sum(scores) / len(scores)
+def summary(label: str, found: Sequence[Read]) -> str:
+    if not found:
+        return f"{label}: no pages"
+    routed = [r for r in found if r.to_person]
+    wrong = [r for r in found if r.cer > WRONG]
+    missed = [r for r in wrong if not r.to_person]
+    caught = ", ".join(f"{r.page.seed}:{r.cer:.0%}" for r in routed) or "none"
+    return (
+        f"{label}: {len(found)} pages, CER {statistics.mean(r.cer for r in found):6.2%} "
+        f"(median {statistics.median(r.cer for r in found):.2%}); to a person {len(routed)} "
+        f"({caught}); CER>10% {len(wrong)}, of them not routed {len(missed)}"
+        + (f" ({', '.join(f'{r.page.seed}:{r.cer:.0%}' for r in missed)})" if missed else "")
+    )
+
+
+def routing_figures(found: Sequence[Read]) -> str:
+    """Precision and recall of routing, taking «CER over 10%» as the pages a person must read."""
+    routed = [r for r in found if r.to_person]
+    wrong = [r for r in found if r.cer > WRONG]
+    hit = [r for r in routed if r.cer > WRONG]
+    precision = len(hit) / len(routed) if routed else 1.0
+    recall = len(hit) / len(wrong) if wrong else 1.0
+    return f"routing precision {precision:.0%} ({len(hit)}/{len(routed)}), recall {recall:.0%}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=30)
     parser.add_argument("--workers", type=int, default=0, help="settings.ocr.workers")
-    parser.add_argument("--clean", type=int, default=5, help="clean pages to measure CER on")
+    parser.add_argument("--per-grade", type=int, default=PER_GRADE)
     args = parser.parse_args()
 
-    paths = aged_pages(args.pages)
-    with tempfile.TemporaryDirectory(prefix="pismo-bench-in-") as tmp:
-        folder = Path(tmp)
-        for path in paths:
-            (folder / path.name).symlink_to(path)
-        pismo_s, pismo_texts = run_pismo(folder, args.workers, "--no-drafts")
-        drafted_s, _texts = run_pismo(folder, args.workers)
-    base_s, base_texts = run_tesseract(paths)
+    pages = made(args.per_grade)
     cores = len(os.sched_getaffinity(0))
-    # What this machine gives two bare tesseracts at once right now: the ceiling
-    # for any parallel OCR while other work shares the cores.
-    ceiling_s, _ = run_tesseract(paths, cores)
-    block_s, block_texts = run_tesseract(paths, 1, "--psm", "6")
-    n = len(paths)
-    pismo_ppm, base_ppm = n / pismo_s * 60, n / base_s * 60
-    print(f"cores available: {len(os.sched_getaffinity(0))}, load average: {os.getloadavg()}")
-    print(f"pages: {n} aged one-page letters (augraphy, cached in {DATA.relative_to(REPO)})")
-    print(f"pismo ingest --no-drafts: {pismo_s:6.1f} s  {pismo_ppm:6.1f} pages/min")
-    print(f"pismo ingest, drafted:    {drafted_s:6.1f} s  {n / drafted_s * 60:6.1f} pages/min")
-    print(f"tesseract, serial:        {base_s:6.1f} s  {base_ppm:6.1f} pages/min")
-    print(
-        f"tesseract, {cores} at once:      {ceiling_s:6.1f} s  {n / ceiling_s * 60:6.1f} pages/min"
-    )
-    print(f"tesseract --psm 6, serial: {block_s:6.1f} s  {n / block_s * 60:6.1f} pages/min")
-    print(f"throughput ratio, intake: {pismo_ppm / base_ppm:.2f}x  (target >= 1.7x on 2 cores)")
-    print(f"throughput ratio, drafted: {base_s / drafted_s:.2f}x")
-    print(f"machine's ceiling:        {base_s / ceiling_s:.2f}x  (bare tesseract, {cores} at once)")
-    print(f"intake against --psm 6:   {block_s / pismo_s:.2f}x  (the same layout, serial)")
-    print(
-        f"mean CER, aged:      pismo {mean_cer(paths, pismo_texts):.2%}  "
-        f"tesseract {mean_cer(paths, base_texts):.2%}, with --psm 6 "
-        f"{mean_cer(paths, block_texts):.2%}  (target <= 2%)"
-    )
-    if args.clean:
-        print(f"mean CER, clean:     pismo {clean_cer(args.clean):.2%} on {args.clean} pages")
+    print(f"cores available: {cores}, load average: {os.getloadavg()}")
+    folders = {
+        "office": [p for p in pages if p.grade == "office"],
+        "photocopy": [p for p in pages if p.grade == "photocopy"],
+        "mixed": pages,
+    }
+    exports: dict[str, list[dict[str, object]]] = {}
+    for name, folder in folders.items():
+        pismo_s, exports[name] = run_pismo(folder, args.workers)
+        serial_s = run_tesseract(folder, 1)
+        parallel_s = run_tesseract(folder, cores)
+        n = len(folder)
+        seconds = [r.seconds or 0.0 for r in reads(folder, exports[name])]
+        print(
+            f"{name:9} page seconds in the workers: mean {statistics.mean(seconds):.2f}, "
+            f"max {max(seconds):.2f}"
+        )
+        print(
+            f"{name:9} {n:2} pages: pismo {n / pismo_s * 60:5.1f} pages/min, tesseract serial "
+            f"{n / serial_s * 60:5.1f}, {cores} at once {n / parallel_s * 60:5.1f}; "
+            f"pismo {serial_s / pismo_s:.2f}x serial, {parallel_s / pismo_s:.2f}x {cores} at once"
+        )
+    found = reads(pages, exports["mixed"])
+    for part in ("tune", "test"):
+        for grade in ("office", "photocopy"):
+            print(
+                summary(
+                    f"{part:4} {grade:9}",
+                    [r for r in found if (r.page.part, r.page.grade) == (part, grade)],
+                )
+            )
+        print(f"{part:4} both: " + routing_figures([r for r in found if r.page.part == part]))
+    for grade in ("office", "photocopy"):
+        print(summary(f"all  {grade:9}", [r for r in found if r.page.grade == grade]))
+    slowest = max(found, key=lambda r: r.seconds or 0.0)
+    print(f"slowest page: {slowest.page.path.name} {slowest.seconds} s")
+    for r in found:
+        print(
+            f"  {r.page.part} {r.page.path.stem:28} CER {r.cer:6.1%} quality {r.quality} "
+            f"{r.seconds} s{'  -> person' if r.to_person else ''}"
+        )
 
 
 if __name__ == "__main__":

@@ -14,11 +14,11 @@ of ``ocr.pool``.
 
 from __future__ import annotations
 
-import contextlib
-import functools
+import dataclasses
 import io
 import json
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,10 +27,9 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 from PIL import Image, ImageFile, ImageSequence, UnidentifiedImageError
 
-from ocr.latin import reread_latin
-from ocr.orientation import reads_well, recognise_upright
-from ocr.tesseract import Model, PageLayout, PageText, recognise, time_limit
-from pismo.errors import InputError, OcrError, PageTimeout, TooLarge, UnsupportedFile
+from ocr.page import read_image
+from ocr.tesseract import Model, PageLayout, PageText, time_limit
+from pismo.errors import InputError, PageTimeout, TooLarge, UnsupportedFile
 
 # A page with fewer letters than this in its text layer is treated as a scan.
 MIN_TEXT_LAYER_CHARS = 40
@@ -45,6 +44,7 @@ class OcrOptions:
     max_item_pixels: int = 500_000_000
     layout: PageLayout = "letter"
     page_seconds: float | None = 15.0
+    min_quality: float = 85.0  # a page under it is read again, its paper made even
 
     @property
     def model(self) -> Model:
@@ -87,6 +87,19 @@ class DocumentText:
             n
             for n, p in enumerate(self.pages, 1)
             if p.mean_confidence is not None and p.mean_confidence < threshold
+        ]
+
+    def low_quality_pages(self, threshold: float) -> list[int]:
+        """Page numbers (from 1) whose reading scores under ``threshold``
+        (``PageText.quality``); a page with no words, as for ``low_confidence_pages``."""
+        if self.from_text_layer:
+            return []
+        if all(not p.words and not p.timed_out for p in self.pages):
+            return list(range(1, len(self.pages) + 1))
+        return [
+            n
+            for n, p in enumerate(self.pages, 1)
+            if p.quality is not None and p.quality < threshold
         ]
 
 
@@ -175,32 +188,20 @@ def survey(data: bytes, options: OcrOptions) -> tuple[DocumentText | None, int, 
     return None, len(sizes), sum(width * height for width, height in sizes)
 
 
-def read_page(data: bytes, index: int, options: OcrOptions, path: str | None = None) -> PageText:
-    """One page's text: the expensive step, run in a worker process.
+def read_page(data: bytes, index: int, options: OcrOptions) -> PageText:
+    """One page's text lines, judged (``PageText.quality``): the expensive step, run
+    in a worker process (ocr.page says how).
 
-    A whole one-page PNG or JPEG at ``path`` is given to Tesseract as it is:
-    decoding it here as well cost a tenth of Tesseract's own time per page
-    (bench/ocr.py).  It is decoded only if the page needs a second look or
-    has an address to re-read, or if Tesseract cannot read the file (then
-    decoding says why).  A page that takes longer than ``options.page_seconds``
-    comes back empty and ``timed_out``: a person reads it."""
+    A page that takes longer than ``options.page_seconds`` comes back empty and
+    ``timed_out``: a person reads it.  The page is decoded here, once, and given to
+    Tesseract as pixels: how noisy it is decides how it is read."""
+    start = time.monotonic()
     with time_limit(options.page_seconds):
         try:
-            return _read_page(data, index, options, path)
+            page = read_image(_decode(data, index, options), options.model, options.min_quality)
         except PageTimeout:
-            return PageText(text="", mean_confidence=0.0, words=(), timed_out=True)
-
-
-def _read_page(data: bytes, index: int, options: OcrOptions, path: str | None) -> PageText:
-    first = None
-    if path is not None and _whole_single_image(data):
-        with contextlib.suppress(OcrError):
-            first = recognise(path, options.model)
-        if first is not None and reads_well(first):
-            return reread_latin(functools.cache(lambda: _decode(data, index, options)), first)
-    image = _decode(data, index, options)
-    page, upright = recognise_upright(image, options.model, first)
-    return reread_latin(lambda: upright, page)
+            page = PageText("", 0.0, (), timed_out=True, quality=0.0)
+    return dataclasses.replace(page, seconds=round(time.monotonic() - start, 2))
 
 
 def _decode(data: bytes, index: int, options: OcrOptions) -> Image.Image:
@@ -214,27 +215,6 @@ def _decode(data: bytes, index: int, options: OcrOptions) -> Image.Image:
         if n == index:
             return frame.convert("L")
     raise InputError(f"page {index + 1} vanished from the image")
-
-
-def _whole_single_image(data: bytes) -> bool:
-    """A one-page 8-bit greyscale PNG or JPEG, complete to its end marker: what Tesseract
-    would be given after decoding anyway.  Bilevel or colour pages are decoded here,
-    so that every page is read from the same grey image (Tesseract's own conversion
-    of a bilevel page read a date wrong), and a cut-off JPEG, which Tesseract would
-    read as half a page, fails to decode with its reason."""
-    ends = {"PNG": b"IEND\xaeB`\x82", "JPEG": b"\xff\xd9"}
-    try:
-        with Image.open(io.BytesIO(data)) as image:  # the header only: nothing is decoded
-            end = ends.get(image.format or "")
-            single = not getattr(image, "is_animated", False)
-            return (
-                end is not None
-                and single
-                and image.mode == "L"
-                and data.rstrip(b"\0").endswith(end)
-            )
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return False  # decoding will say what is wrong
 
 
 # PDFium is not thread-safe; worker jobs and web requests run in threads.

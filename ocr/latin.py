@@ -11,6 +11,7 @@ replaces the Russian one only when it is a well-formed address.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 
@@ -36,11 +37,11 @@ def reread_latin(image: Callable[[], Image.Image], page: PageText) -> PageText:
             words.extend(token)
         else:
             confidence = min(w.confidence for w in token)
-            words.append(Word(text, confidence, _union(token), token[0].line))
+            words.append(Word(text, confidence, _union(token), token[0].line, reread=True))
             changed = True
     if not changed:
         return page
-    return PageText(text=layout(words), mean_confidence=page.mean_confidence, words=tuple(words))
+    return dataclasses.replace(page, text=layout(words), words=tuple(words))
 
 
 def _tokens(words: Sequence[Word]) -> Iterator[tuple[Sequence[Word], bool]]:

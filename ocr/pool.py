@@ -83,7 +83,7 @@ def _started() -> None:
 
 
 def _read_spooled_page(path: str, index: int, options: OcrOptions) -> PageText:
-    return read_page(Path(path).read_bytes(), index, options, path)
+    return read_page(Path(path).read_bytes(), index, options)
 
 
 @contextlib.contextmanager

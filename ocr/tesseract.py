@@ -1,10 +1,12 @@
 """The one place that runs Tesseract.
 
-Tesseract runs inside this process, through the C API of libtesseract (the
-library the ``tesseract`` command is built on, from the same Debian package).
-Each process loads a model once and keeps it: the command loads it again for
-every page, and a page read in-process took 6-12% less time than the same
-page read by the command (bench/ocr.py's aged pages, ``--psm 6``, 2026-11-24).
+Tesseract runs inside this process, through tesserocr (the Cython binding; its
+wheel bundles libtesseract 5.5 and Leptonica, and it reads the models Debian's
+tesseract-ocr-<language> packages install).  Each process loads a model once and
+keeps it: the ``tesseract`` command, which pytesseract runs, loads it again for
+every page.  On the same pages, one thread each (bench/bindings.py, README «OCR»),
+tesserocr read 39 pages a minute, pytesseract 25-28 and the ctypes binding to
+Debian's libtesseract 5.3 that was here before 23-24.
 Each process uses one OpenMP thread: on a small machine Tesseract's threads
 fight each other and make it several times slower; parallelism comes from
 running one process per core instead (ocr.pool).
@@ -18,8 +20,6 @@ from __future__ import annotations
 import atexit
 import contextlib
 import contextvars
-import ctypes
-import functools
 import itertools
 import os
 import statistics
@@ -52,6 +52,7 @@ class Word:
     confidence: float
     box: tuple[int, int, int, int]  # left, top, width, height in pixels
     line: tuple[int, int, int]  # block, paragraph, line
+    reread: bool = False  # read again by the Latin pass and found well-formed
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,9 @@ class PageText:
     mean_confidence: float | None  # None where the page had no words
     words: tuple[Word, ...]
     timed_out: bool = False  # reading it took longer than allowed: a person reads it
+    dropped_lines: int = 0  # lines of noise read as letters, left out of words and text
+    quality: float | None = None  # ocr.quality's score, 0-100; None where not judged
+    seconds: float | None = None  # how long reading it took, from decoding to judging
 
 
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
@@ -114,13 +118,11 @@ def recognise(image: Image.Image | str, model: Model) -> PageText:
                     (block, paragraph, line),
                 )
             )
-    return PageText(
-        text=layout(words),
-        mean_confidence=(
-            round(sum(w.confidence for w in words) / len(words), 1) if words else None
-        ),
-        words=tuple(words),
-    )
+    return PageText(text=layout(words), mean_confidence=mean_confidence(words), words=tuple(words))
+
+
+def mean_confidence(words: Sequence[Word]) -> float | None:
+    return round(sum(w.confidence for w in words) / len(words), 1) if words else None
 
 
 def recognise_line(image: Image.Image, languages: str) -> str:
@@ -134,127 +136,73 @@ def orientation(image: Image.Image) -> tuple[int, float] | None:
     return _engine("osd", ORIENTATION_ONLY).orientation(image)
 
 
-def _load(*names: str) -> ctypes.CDLL:
-    for name in names:
-        with contextlib.suppress(OSError):
-            return ctypes.CDLL(name)
-    raise OcrError(f"{names[0]} is not installed: run scripts/setup.sh (tesseract-ocr)")
+# Debian's tesseract-ocr-<language> packages put the models here; TESSDATA_PREFIX,
+# if set, says where else they are.
+DEBIAN_TESSDATA = "/usr/share/tesseract-ocr/5/tessdata/"
 
 
-@functools.cache
-def _libraries() -> tuple[ctypes.CDLL, ctypes.CDLL]:
-    tesseract = _load("libtesseract.so.5", "libtesseract.so")
-    # Leptonica's library took the name libleptonica with its version 1.83.
-    leptonica = _load("liblept.so.5", "libleptonica.so.6", "libleptonica.so", "liblept.so")
-    api = text = pix = monitor = ctypes.c_void_p
-    integer, number, string = ctypes.c_int, ctypes.c_float, ctypes.c_char_p
-    for name, restype, argtypes in [
-        ("TessBaseAPICreate", api, []),
-        ("TessBaseAPIDelete", None, [api]),
-        ("TessBaseAPISetVariable", integer, [api, string, string]),
-        ("TessBaseAPIInit3", integer, [api, string, string]),
-        ("TessBaseAPISetPageSegMode", None, [api, integer]),
-        ("TessBaseAPISetImage", None, [api, string, integer, integer, integer, integer]),
-        ("TessBaseAPISetImage2", None, [api, pix]),
-        ("TessBaseAPIRecognize", integer, [api, ctypes.c_void_p]),
-        ("TessBaseAPIGetTsvText", text, [api, integer]),
-        ("TessBaseAPIGetUTF8Text", text, [api]),
-        ("TessBaseAPIClear", None, [api]),
-        ("TessMonitorCreate", monitor, []),
-        ("TessMonitorDelete", None, [monitor]),
-        ("TessMonitorSetDeadlineMSecs", None, [monitor, integer]),
-        ("TessDeleteText", None, [text]),
-        (
-            "TessBaseAPIDetectOrientationScript",
-            integer,
-            [api, *(ctypes.POINTER(t) for t in (integer, number, string, number))],
-        ),
-    ]:
-        function = getattr(tesseract, name)
-        function.restype, function.argtypes = restype, argtypes
-    leptonica.pixRead.restype, leptonica.pixRead.argtypes = pix, [ctypes.c_char_p]
-    leptonica.pixDestroy.restype, leptonica.pixDestroy.argtypes = None, [ctypes.POINTER(pix)]
-    return tesseract, leptonica
+def _tessdata() -> str:
+    return os.environ.get("TESSDATA_PREFIX") or DEBIAN_TESSDATA
 
 
 class _Engine:
     """One loaded model: languages and a page segmentation mode."""
 
     def __init__(self, languages: str, mode: int) -> None:
+        try:
+            import tesserocr
+        except ImportError as exc:
+            raise OcrError("tesserocr is not installed: run scripts/setup.sh") from exc
         self.lock = threading.Lock()
-        self._lib, self._leptonica = _libraries()
-        self._api = self._lib.TessBaseAPICreate()
-        # Its progress and warnings would go to the caller's stderr.
-        self._lib.TessBaseAPISetVariable(self._api, b"debug_file", os.devnull.encode())
-        if self._lib.TessBaseAPIInit3(self._api, None, languages.encode()) != 0:
-            self.close()
+        try:
+            self._api = tesserocr.PyTessBaseAPI(path=_tessdata(), lang=languages, psm=mode)
+        except RuntimeError as exc:
             raise OcrError(
                 f"Tesseract has no data for the languages {languages!r}: install "
                 "tesseract-ocr-<language> (Debian), or change ocr.languages"
-            )
-        self._lib.TessBaseAPISetPageSegMode(self._api, mode)
+            ) from exc
+        # Its progress and warnings would go to the caller's stderr.
+        self._api.SetVariable("debug_file", os.devnull)
 
     def read(self, image: Image.Image | str, *, tsv: bool) -> str:
         """The text read, as Tesseract's TSV (words with their boxes and confidences)
         or as plain text."""
         with self.lock, self._image(image):
             left = _time_left()
-            monitor = None
-            if left is not None:  # Tesseract stops by itself at the deadline
-                monitor = self._lib.TessMonitorCreate()
-                self._lib.TessMonitorSetDeadlineMSecs(monitor, max(1, int(left * 1000)))
-            try:
-                failed = self._lib.TessBaseAPIRecognize(self._api, monitor) != 0
-            finally:
-                if monitor is not None:
-                    self._lib.TessMonitorDelete(monitor)
+            # Tesseract stops by itself at the deadline.
+            done = self._api.Recognize(timeout=0 if left is None else max(1, int(left * 1000)))
             _time_left()
-            if failed:
+            if not done:
                 raise OcrError("Tesseract could not read the page")
-            if tsv:
-                pointer = self._lib.TessBaseAPIGetTsvText(self._api, 0)
-            else:
-                pointer = self._lib.TessBaseAPIGetUTF8Text(self._api)
-            try:
-                return ctypes.string_at(pointer).decode("utf-8", "replace") if pointer else ""
-            finally:
-                self._lib.TessDeleteText(pointer)
+            text: str = self._api.GetTSVText(0) if tsv else self._api.GetUTF8Text()
+            return text
 
     def orientation(self, image: Image.Image) -> tuple[int, float] | None:
-        degrees, confidence = ctypes.c_int(), ctypes.c_float()
-        script, script_confidence = ctypes.c_char_p(), ctypes.c_float()
         _time_left()  # this call takes no deadline: it is not started late
         with self.lock, self._image(image):
-            found = self._lib.TessBaseAPIDetectOrientationScript(
-                self._api,
-                ctypes.byref(degrees),
-                ctypes.byref(confidence),
-                ctypes.byref(script),
-                ctypes.byref(script_confidence),
-            )
-        # ``degrees`` is how the page is turned; the turn that makes it upright undoes it.
-        return ((360 - degrees.value) % 360, confidence.value) if found else None
+            found = self._api.DetectOrientationScript()
+        if not found:
+            return None
+        # ``orient_deg`` is how the page is turned; the turn that makes it upright undoes it.
+        return (360 - int(found["orient_deg"])) % 360, float(found["orient_conf"])
 
     @contextlib.contextmanager
     def _image(self, image: Image.Image | str) -> Iterator[None]:
         if isinstance(image, str):
-            pix = self._leptonica.pixRead(image.encode())
-            if not pix:
-                raise OcrError("Tesseract could not decode the image file")
-            self._lib.TessBaseAPISetImage2(self._api, pix)
-            self._leptonica.pixDestroy(ctypes.byref(ctypes.c_void_p(pix)))  # SetImage2 copied it
+            try:
+                self._api.SetImageFile(image)
+            except RuntimeError as exc:
+                raise OcrError("Tesseract could not decode the image file") from exc
         else:
             grey = image.convert("L")
-            self._lib.TessBaseAPISetImage(
-                self._api, grey.tobytes(), grey.width, grey.height, 1, grey.width
-            )
+            self._api.SetImageBytes(grey.tobytes(), grey.width, grey.height, 1, grey.width)
         try:
             yield
         finally:
-            self._lib.TessBaseAPIClear(self._api)
+            self._api.Clear()
 
     def close(self) -> None:
-        self._lib.TessBaseAPIDelete(self._api)
+        self._api.End()
 
 
 _engines: dict[tuple[str, int], _Engine] = {}

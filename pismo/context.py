@@ -51,6 +51,7 @@ class Context:
             max_item_pixels=s.limits.max_item_pixels,
             layout=s.ocr.layout,
             page_seconds=s.ocr.page_seconds,
+            min_quality=s.ocr.min_quality,
         )
 
     @functools.cached_property

@@ -94,6 +94,16 @@ class OcrSettings(BaseModel):
         le=100,
         description="A page whose mean word confidence is below this goes to a person.",
     )
+    min_quality: float = Field(
+        85.0,
+        ge=0,
+        le=100,
+        description="A page whose reading scores below this goes to a person: Tesseract's "
+        "confidence in its text lines, by the share of their words found in the Russian "
+        "dictionary, less where lines of text were lost.  At 85, on aged test pages "
+        "(bench/ocr.py, README «OCR»), every page read with over 10% of its letters wrong "
+        "went to a person, and no office scan did.",
+    )
     workers: int = Field(0, ge=0, description="OCR worker processes; 0 means one per CPU core.")
     page_seconds: float = Field(
         15.0, gt=0, description="Longest a page may take; a slower one goes to a person."

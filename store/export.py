@@ -42,11 +42,7 @@ def item_record(item: InboundItem) -> dict[str, Any]:
         "demand": None,
         "findings": None,
         "deadlines": None,
-        "ocr": (
-            {"pages": item.ocr["pages"], "mean_confidence": item.ocr["mean_confidence"]}
-            if item.ocr
-            else None
-        ),
+        "ocr": _ocr(item.ocr) if item.ocr else None,
         "text": item.text,
         "drafts": [],
     }
@@ -87,6 +83,24 @@ def item_record(item: InboundItem) -> dict[str, Any]:
         ],
     }
     return record
+
+
+def _ocr(ocr: dict[str, Any]) -> dict[str, Any]:
+    """How the scan was read: per page, its quality and time, and which pages a
+    person must read (the reading's own lists; absent in items read before them)."""
+    return {
+        "pages": ocr["pages"],
+        "mean_confidence": ocr["mean_confidence"],
+        "page_qualities": ocr.get("page_qualities"),
+        "page_seconds": ocr.get("page_seconds"),
+        "pages_for_person": sorted(
+            {
+                *ocr.get("low_confidence_pages", []),
+                *(ocr.get("low_quality_pages") or []),
+                *ocr.get("timed_out_pages", []),
+            }
+        ),
+    }
 
 
 def _reading(findings: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from intake.checks import Findings
 from intake.fields import Fields
 from intake.reading import Letter, read_letter
 from letters.declension import infer_gender
@@ -59,6 +60,11 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
         letter, ctx.rules, lambda fields: earlier_appeals(ctx.db, fields, content_hash)
     )
     fields, classification, findings = reading.fields, reading.classification, reading.findings
+    needs_person = ocr_needs_person(item.ocr, ctx.settings.ocr.min_confidence)
+    if needs_person:
+        # Nothing read off a page a person must read is proposed: a garbled address
+        # once proposed a wrong refusal.  The transcription judges the letter again.
+        fields, findings = Fields(), Findings(grounds=(), defects=())
     return Judgement(
         fields=fields,
         kind=classification.kind,
@@ -82,16 +88,21 @@ def judge(ctx: Context, item: InboundItem, attachment_count: int) -> Judgement:
             },
         },
         grounds=tuple(findings.codes),
-        needs_person=ocr_needs_person(item.ocr, ctx.settings.ocr.min_confidence),
+        needs_person=needs_person,
     )
 
 
 def ocr_needs_person(ocr: dict[str, Any] | None, min_confidence: float) -> bool:
-    """Any page read under the confidence threshold, until a person has transcribed it."""
+    """Any page read under the confidence or the quality threshold (read.py lists
+    them), or out of time, until a person has transcribed it."""
     if not ocr or ocr.get("transcribed"):
         return False
     if "low_confidence_pages" in ocr:
-        return bool(ocr["low_confidence_pages"])
+        return bool(
+            ocr["low_confidence_pages"]
+            or ocr.get("low_quality_pages")
+            or ocr.get("timed_out_pages")
+        )
     confidence = ocr.get("mean_confidence")
     return confidence is not None and confidence < min_confidence
 

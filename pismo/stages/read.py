@@ -225,5 +225,8 @@ def _ocr_summary(ctx: Context, ocr: DocumentText | None) -> dict[str, object] | 
         "page_confidences": [p.mean_confidence for p in ocr.pages],
         "from_text_layer": ocr.from_text_layer,
         "low_confidence_pages": ocr.low_confidence_pages(min_confidence),
+        "page_qualities": [p.quality for p in ocr.pages],
+        "low_quality_pages": ocr.low_quality_pages(ctx.settings.ocr.min_quality),
         "timed_out_pages": [n for n, p in enumerate(ocr.pages, 1) if p.timed_out],
+        "page_seconds": [p.seconds for p in ocr.pages],
     }
