@@ -219,7 +219,7 @@ def test_a_surname_that_looks_like_an_insult_is_a_name() -> None:
         ),  # «Сидоркина» a name's gent
         ("Мурадов Тимур, дог. 50-771208", None, ("Мурадов", "Тимур")),
         ("С уважением, Тимур", "Тимур Мурадов", ("Мурадов", "Тимур")),
-        ("МУРАДОВ ТИМУР ЛС 3300517764", None, ("МУРАДОВ", "ТИМУР")),
+        ("МУРАДОВ ТИМУР ЛС 3300517764", None, ("Мурадов", "Тимур")),  # as a reply spells it
     ],
 )
 def test_a_surname_the_dictionary_knows_only_as_a_name_form(
