@@ -163,26 +163,39 @@ def normalise_phone(digits: Iterable[str]) -> str:
     return "+7" + "".join(digits)
 
 
-# Whose a phone is, from the words just before it on its line.
+# Whose a phone is, from the words around it on its line.
 _OWN_PHONE = re.compile(r"(?<![а-яё])(?:мо[йияе]|мне)(?![а-яё])[^\n\d]{0,25}$", re.IGNORECASE)
+_OWN_AFTER = re.compile(r"\s*\((?:мой|моя|мобильный)\)", re.IGNORECASE)
 _OTHERS_PHONE = re.compile(
     r"(?<![а-яё])(?:с\s+номера|набрал\w*|номер\w*\s+(?:сосед\w*|мошенник\w*|внучк\w*))"
     r"[^\n\d]{0,40}$",
     re.IGNORECASE,
 )
+# A relative's number is another's, unless the letter is written for that relative.
+_RELATIVES_PHONE = re.compile(
+    r"(?<![а-яё])(?:у\s+(?:него|не[её])|пользуется\s+номером|номер\s+раньше\s+был)"
+    r"[^\n\d]{0,20}$",
+    re.IGNORECASE,
+)
+_RELATIVES_AFTER = re.compile(
+    r"\s*\((?:жены|мужа|сына|дочери|мамы|матери|отца|внука|внучки)\b", re.IGNORECASE
+)
 
 
 def _phone(text: str, known: Known, for_someone: bool) -> tuple[str, str] | None:
-    """The applicant's phone: one the letter calls its own («мой телефон»), unless a
-    representative writes (then «мой» is theirs), else the first; never one it says is
-    another's («звонят с номера …», «номер соседа …»)."""
+    """The applicant's phone: one the letter calls its own («мой телефон», «… (мой)»),
+    unless a representative writes (then «мой» is theirs), else the first; never one
+    it says is another's («звонят с номера …», «номер соседа …», «… (жены)»)."""
     ranked = []
     for match in _PHONE.finditer(text):
         phone = normalise_phone(d for d in match.group(1) if d.isdigit())
         before = text[max(0, match.start() - 60) : match.start()]
+        after = text[match.end() : match.end() + 30]
         if phone in known.phones or _OTHERS_PHONE.search(before):
             continue
-        own = not for_someone and _OWN_PHONE.search(before) is not None
+        if not for_someone and (_RELATIVES_PHONE.search(before) or _RELATIVES_AFTER.match(after)):
+            continue
+        own = not for_someone and bool(_OWN_PHONE.search(before) or _OWN_AFTER.match(after))
         ranked.append((not own, match.start(), phone, match.group()))
     if not ranked:
         return None
