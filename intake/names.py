@@ -416,16 +416,31 @@ _CAPITALISED = re.compile(r"(?<![\w-])[А-ЯЁ][а-яё]{2,}(?:-[А-ЯЁ][а-я�
 def surname_seen(text: str, head: str | None = None) -> str | None:
     """A word of the letter's opening or closing lines that could be a surname, when no
     sender was read: reason for a person to look before anyone is told no answer comes.
-    The addressee's block (``head``) is not the sender's."""
+    The addressee's block (``head``) is not the sender's.  Liberal on purpose: what it
+    finds only keeps a refusal from being proposed."""
     lines = [line for line in text.strip().splitlines() if line.strip()]
     opening = [line for line in lines[:6] if line.strip().lower().startswith("от")]
-    for line in [*opening, *lines[-4:]]:
+    # A long last line ends with its signature: «… РАЗБЕРИТЕСЬ С НИМ. КОВАЛЬ Д.»
+    closing = [re.split(r"[.!?]\s+(?=\S)", line.strip())[-1] for line in lines[-4:]]
+    for line in [*opening, *closing]:
         if (head and line.strip() in head) or len(line.strip()) > 60:
             continue  # the addressee's, or a sentence rather than a signature
+        signed = _SIGNED_NAME.search(line.title() if line.isupper() else line)
+        if signed and not _only_a_name(signed[1]):  # «Галина Петровна» has no surname
+            return line.strip()
         for match in _CAPITALISED.finditer(line):
-            if _could_be_surname(match.group()):
+            if _could_be_surname(match.group()) or _unknown_surname(match.group()):
                 return line.strip()
     return None
+
+
+# A word and initials or a given name after it: «Коваль Д.», «Коваль Дмитрий».
+_SIGNED_NAME = re.compile(r"(?<![\w-])([А-ЯЁ][а-яё]{2,})\s+[А-ЯЁ](?:\.|[а-яё]+$)")
+
+
+def _unknown_surname(word: str) -> bool:
+    """«Сейтказиев»: no dictionary word, and a surname's ending."""
+    return bool(_STRONG_ENDINGS.search(word.lower())) and not morph().word_is_known(word.lower())
 
 
 _STRONG_ENDINGS = re.compile(

@@ -180,3 +180,20 @@ def test_a_transcribers_unreadable_marks() -> None:
 )  # fmt: skip
 def test_grounds_in_other_words(text: str, code: str) -> None:
     assert code in email(f"{text}\nИванов Иван Петрович").findings.codes
+
+
+@pytest.mark.parametrize(
+    ("closing", "no_surname"),
+    [
+        ("Спасибо, что читаете.\n\nОлжас Сейтказиев", False),
+        ("ВАШ МЕНЕДЖЕР НАХАМИЛ МНЕ. РАЗБЕРИТЕСЬ С НИМ. КОВАЛЬ Д.", False),
+        ("С уважением, Галина Петровна", True),
+    ],
+)
+def test_a_surname_nobody_knows_keeps_the_letter_from_no_answer(
+    closing: str, no_surname: bool
+) -> None:
+    reading = email(
+        f"Прошу проверить списание 300 руб. за подписку.\n{closing}", sender="a@b.example"
+    )
+    assert ("no-surname" in reading.findings.codes) is no_surname
