@@ -250,7 +250,7 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
     """Dates of services and bills in the text: not the letter's own date, not later,
     not a contract's or a court's; a month («за февраль 2026 г.») counts as its last day."""
     lowered = text.lower()
-    not_service = _pattern("claim-late", "not_service")
+    not_service, documents = (_pattern("claim-late", k) for k in ("not_service", "documents"))
     found: list[tuple[dt.date, int, str]] = []
     taken: list[tuple[int, int]] = []
     for written in dates_in(text):
@@ -263,8 +263,9 @@ def service_dates(text: str, letter_date: dt.date) -> list[tuple[dt.date, str]]:
     dates = []
     for date, start, words in found:
         # The clause the date stands in: «по договору № 5 от 01.02.2020» is not a service.
-        clause = re.split(r"[,;:\n.]", lowered[max(0, start - 60) : start])[-1]
-        if date < letter_date and not not_service.search(clause):
+        before = lowered[max(0, start - 60) : start]
+        clause = re.split(r"[,;:\n.]", before)[-1]
+        if date < letter_date and not (not_service.search(clause) or documents.search(before)):
             dates.append((date, words))
     return dates
 
