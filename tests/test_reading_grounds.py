@@ -197,3 +197,12 @@ def test_a_surname_nobody_knows_keeps_the_letter_from_no_answer(
         f"Прошу проверить списание 300 руб. за подписку.\n{closing}", sender="a@b.example"
     )
     assert ("no-surname" in reading.findings.codes) is no_surname
+
+
+def test_a_passports_date_is_no_service_date() -> None:
+    reading = email(
+        "ПРЕТЕНЗИЯ\nОбращаюсь за отца (паспорт 45 09 612340, выдан ОВД района Хамовники "
+        "г. Москвы 14.05.2009). 20.10.2026 с его счёта списали 500 руб. Требую вернуть.\n"
+        "Гордеева Анна Николаевна"
+    )
+    assert "claim-late" not in reading.findings.codes
