@@ -121,16 +121,42 @@ def abusive(text: str) -> str | None:
         if lemmas(m.group()) & lexicon.words
         and not _a_surname(text[m.start() : m.end()])
         and not _a_report(m.group(), lexicon)
+        and not _quoted(lowered, m.start())
     ]
-    found += [_word_at(lowered, m.start()) for m in lexicon.obscene.finditer(lowered)]
-    found += [m.group() for m in lexicon.masked.finditer(lowered)]
-    found += [m.group() for p in lexicon.insults for m in p.finditer(lowered)]
+    found += [
+        _word_at(lowered, m.start())
+        for m in lexicon.obscene.finditer(lowered)
+        if not _quoted(lowered, m.start())
+    ]
+    found += [
+        m.group() for m in lexicon.masked.finditer(lowered) if not _quoted(lowered, m.start())
+    ]
+    found += [
+        m.group()
+        for p in lexicon.insults
+        for m in p.finditer(lowered)
+        if not _quoted(lowered, m.start())
+    ]
     for _, sentence in sentences(text):
         said = sentence.lower()
         for threat in lexicon.phrases:
             if (m := threat.search(said)) and not any(p.search(said) for p in lexicon.lawful):
                 found.append(m.group())
     return ", ".join(dict.fromkeys(found)) if found else None
+
+
+_SAID = re.compile(
+    r"(?<![а-яё])(?:сказал\w*|заявил\w*|ответил\w*|назвал\w*|обозвал\w*|кричал\w*|"
+    r"выразил\w*|послал\w*|написал\w*)(?![а-яё])[^.!?]*$"
+)
+
+
+def _quoted(text: str, start: int) -> bool:
+    """Words inside quotes after «сказал», «заявил», «назвал»: the writer reports what
+    someone else said to them, which is a complaint, not abuse."""
+    before = text[max(0, start - 200) : start]
+    opened = before.rfind("«") > before.rfind("»") or before.count('"') % 2 == 1
+    return opened and _SAID.search(before) is not None
 
 
 def _a_report(word: str, lexicon: _Abuse) -> bool:

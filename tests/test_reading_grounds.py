@@ -38,6 +38,8 @@ def test_a_readable_letter_is_not_called_unreadable() -> None:
         ("Мы знаем, где вы живёте.", True),
         ("Иначе у вашего салона стёкла долго не простоят.", True),
         ("Ваша сотрудница — тупая корова.", True),
+        ("Менеджер заявил, что я «тупая бухгалтерша» и что «х*р вам, а не акт».", False),
+        ("Кассир назвал меня «идиотом» при всех.", False),
     ],
 )
 def test_threats_are_of_what_is_to_come(sentence: str, is_abusive: bool) -> None:
