@@ -1,9 +1,8 @@
 """The grounds of LAW.md that the text of a letter shows: each a pure function of the
 text (and what was read from it) that returns the evidence, or None.
 
-Vocabularies are data (``data/grounds.toml``, ``data/abusive.toml``); the functions
-here only apply them.  Inflected words are matched through pymorphy3 lemmas, so a
-lexicon lists «идиот» once and catches «идиотами».  ``repeat`` compares the letter
+Vocabularies are data (``data/grounds.toml``); the functions here only apply them.
+`abusive`, with a lexicon of its own, is in ``intake.abusive``.  ``repeat`` compares the letter
 with the sender's earlier appeals, which the caller loads from the store: this
 module never touches storage.
 """
@@ -26,20 +25,21 @@ from intake.letter_parts import sentences
 from intake.names import morph
 
 DATA = Path(__file__).parent / "data"
-_TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)*")
+TOKEN = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)*")
 _FUNCTION_WORDS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "INTJ", "NUMR", "PRED"})
 _PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn")
 
 
 @functools.cache
-def _toml(name: str) -> dict[str, object]:
+def vocabulary(name: str) -> dict[str, object]:
+    """A data file of words (``data/NAME``), read once."""
     return tomllib.loads((DATA / name).read_text(encoding="utf-8"))
 
 
 @functools.cache
 def _pattern(section: str, key: str) -> re.Pattern[str]:
     """The words of ``key`` as one pattern: one search instead of one per word."""
-    table = _toml("grounds.toml")[section]
+    table = vocabulary("grounds.toml")[section]
     assert isinstance(table, dict)
     return re.compile(r"(?<!\w)(?:" + "|".join(table[key]) + ")")
 
@@ -70,110 +70,6 @@ def court_decision(text: str) -> str | None:
         if decision.search(said := sentence.lower()) and challenge.search(said):
             return sentence
     return None
-
-
-# --- abusive --------------------------------------------------------------------
-
-
-def _strings(data: dict[str, object], key: str) -> list[str]:
-    values = data[key]
-    assert isinstance(values, list) and all(isinstance(v, str) for v in values), key
-    return values
-
-
-@dataclass(frozen=True)
-class _Abuse:
-    words: frozenset[str]  # lemmas of insults and threats
-    threats: frozenset[str]  # the lemmas of threats alone
-    obscene: re.Pattern[str]
-    masked: re.Pattern[str]
-    phrases: tuple[re.Pattern[str], ...]  # threats in whole phrases
-    insults: tuple[re.Pattern[str], ...]  # insults in whole phrases
-    lawful: tuple[re.Pattern[str], ...]
-
-
-@functools.cache
-def _lexicon() -> _Abuse:
-    data = _toml("abusive.toml")
-    words = _strings(data, "insults") + _strings(data, "threats")
-    masked = data["masked"]
-    assert isinstance(masked, str)
-    return _Abuse(
-        words=frozenset(w.replace("ё", "е") for w in words),
-        threats=frozenset(w.replace("ё", "е") for w in _strings(data, "threats")),
-        obscene=re.compile(r"(?<![а-яё])(?:" + "|".join(_strings(data, "obscene")) + ")"),
-        masked=re.compile(masked),
-        phrases=tuple(re.compile(p) for p in _strings(data, "threat_phrases")),
-        insults=tuple(re.compile(p) for p in _strings(data, "insult_phrases")),
-        lawful=tuple(re.compile(r"(?<![а-яё])" + p) for p in _strings(data, "lawful")),
-    )
-
-
-def abusive(text: str) -> str | None:
-    """The obscene, insulting or threatening words of the letter, as written: words of
-    the lexicon in any form, masked words («б***»), and threatening phrases whose
-    sentence names no lawful remedy («вы пожалеете» is no threat beside «подам в суд»)."""
-    lexicon = _lexicon()
-    lowered = text.lower()
-    found = [
-        m.group()
-        for m in _TOKEN.finditer(lowered)
-        if lemmas(m.group()) & lexicon.words
-        and not _a_surname(text[m.start() : m.end()])
-        and not _a_report(m.group(), lexicon)
-        and not _quoted(lowered, m.start())
-    ]
-    found += [
-        _word_at(lowered, m.start())
-        for m in lexicon.obscene.finditer(lowered)
-        if not _quoted(lowered, m.start())
-    ]
-    found += [
-        m.group() for m in lexicon.masked.finditer(lowered) if not _quoted(lowered, m.start())
-    ]
-    found += [
-        m.group()
-        for p in lexicon.insults
-        for m in p.finditer(lowered)
-        if not _quoted(lowered, m.start())
-    ]
-    for _, sentence in sentences(text):
-        said = sentence.lower()
-        for threat in lexicon.phrases:
-            if (m := threat.search(said)) and not any(p.search(said) for p in lexicon.lawful):
-                found.append(m.group())
-    return ", ".join(dict.fromkeys(found)) if found else None
-
-
-_SAID = re.compile(
-    r"(?<![а-яё])(?:сказал\w*|заявил\w*|ответил\w*|назвал\w*|обозвал\w*|кричал\w*|"
-    r"выразил\w*|послал\w*|написал\w*)(?![а-яё])[^.!?]*$"
-)
-
-
-def _quoted(text: str, start: int) -> bool:
-    """Words inside quotes after «сказал», «заявил», «назвал»: the writer reports what
-    someone else said to them, which is a complaint, not abuse."""
-    before = text[max(0, start - 200) : start]
-    opened = before.rfind("«") > before.rfind("»") or before.count('"') % 2 == 1
-    return opened and _SAID.search(before) is not None
-
-
-def _a_report(word: str, lexicon: _Abuse) -> bool:
-    """«Спалили роутер», «прибили кабель», «зарезали скорость» tell what was done: a
-    threat is of what is to come."""
-    parses = [p for p in morph().parse(word) if p.normal_form.replace("ё", "е") in lexicon.threats]
-    return bool(parses) and all("past" in p.tag for p in parses)
-
-
-def _a_surname(written: str) -> bool:
-    """«КОЗЛОВ», «Козлова» signing a letter are names, not the insult «козёл»."""
-    return written[:1].isupper() and any("Surn" in p.tag for p in morph().parse(written)[:3])
-
-
-def _word_at(text: str, start: int) -> str:
-    match = _TOKEN.match(text, start)
-    return match.group() if match else text[start : start + 10]
 
 
 # --- a text that cannot be read ------------------------------------------------
@@ -223,13 +119,13 @@ _HEADERS = re.compile(
 def content_lemmas(text: str, fields: Fields) -> frozenset[str]:
     """The lemmas that carry the letter's matter: not names, places, the address, the
     addressee, greetings and formulas, nor function words."""
-    table = _toml("grounds.toml")["no-essence"]
+    table = vocabulary("grounds.toml")["no-essence"]
     assert isinstance(table, dict)
     empty = frozenset(table["empty"])
     skip = " ".join(filter(None, [fields.postal_address, fields.addressee])).lower()
-    skipped = frozenset(_TOKEN.findall(skip))
+    skipped = frozenset(TOKEN.findall(skip))
     found = set()
-    for match in _TOKEN.finditer(_HEADERS.sub(" ", text.lower())):
+    for match in TOKEN.finditer(_HEADERS.sub(" ", text.lower())):
         word = match.group()
         if word in skipped or not _is_content(word):
             continue
@@ -242,7 +138,7 @@ def content_lemmas(text: str, fields: Fields) -> frozenset[str]:
 def no_essence(text: str, fields: Fields, attachment_count: int) -> str | None:
     """A letter whose words, formulas and names aside, say nothing; an attachment
     nobody read may hold the essence, so such a letter goes to a person instead."""
-    table = _toml("grounds.toml")["no-essence"]
+    table = vocabulary("grounds.toml")["no-essence"]
     assert isinstance(table, dict)
     words = content_lemmas(text, fields)
     if len(words) >= int(table["min_words"]) or attachment_count:

@@ -26,6 +26,8 @@ _ADDRESSEE_START = re.compile(
 _ADDRESSEE_CONTINUES = re.compile(r"^(?:[а-яё]|ООО|АО|ПАО|ЗАО|ОАО|[«\"])")
 _SENDER_LINE = re.compile(r"^(?:от\b|от кого|абонент|заявител|ф\.?\s?и\.?\s?о)", re.IGNORECASE)
 HEAD_LINES = 8
+# +7 or 8, then ten digits in any grouping: «8 (4912) 55-66-77», «+7(921)7654321».
+PHONE = re.compile(r"(?<![\d+])(?:\+7|8|7)((?:[\s\-()]{0,2}\d){10})(?!\d)")
 
 _DEMAND_VERB = re.compile(
     r"(?<!\w)(?:прошу|просим|требую|требуем|предлагаю|предлагаем|настаиваю)(?!\w)", re.IGNORECASE

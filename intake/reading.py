@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from intake import grounds as g
+from intake.abusive import abusive
 from intake.checks import CITATIONS, Finding, Findings, check, ground
 from intake.classify import Classification, classify, own_topic_words
 from intake.fields import Fields, Known, extract_fields
@@ -117,7 +118,7 @@ def read_letter(letter: Letter, rules: Rules, earlier: History = ()) -> LetterRe
         formal = _unreadable(formal, unreadable)
     found = {
         "court-decision": g.court_decision(letter.text),
-        "abusive": g.abusive(letter.text),
+        "abusive": abusive(letter.text),
         "no-essence": (
             None if unreadable else g.no_essence(letter.text, fields, letter.attachment_count)
         ),

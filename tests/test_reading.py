@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
+from intake.abusive import abusive
 from intake.fields import extract_fields
-from intake.grounds import abusive, add_months, claim_late, court_decision
+from intake.grounds import add_months, claim_late, court_decision
 from intake.letter_parts import addressee, demand
 from intake.names import find_sender
 from intake.reading import cyrillic_words
