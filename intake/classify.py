@@ -61,7 +61,8 @@ def _words_of(text: str) -> dict[str, dict[str, list[str]]]:
     return found
 
 
-def _heading_kind(text: str) -> tuple[str, str] | None:
+def _heading_kind(text: str) -> str | None:
+    """The kind the writer's heading names, a feature of the model."""
     for line in text.splitlines()[:40]:
         words = line.strip().strip(".:!").lower().split()
         first = words[0].rstrip(".:!,") if words else ""
@@ -72,7 +73,7 @@ def _heading_kind(text: str) -> tuple[str, str] | None:
             and len(line) < 80
             and (len(words) == 1 or words[0].endswith(":") or words[1] in ("на", "о", "об", "по"))
         ):
-            return _HEADINGS[first], line.strip()
+            return _HEADINGS[first]
     return None
 
 
@@ -100,7 +101,7 @@ def letter_features(text: str, subject: str = "") -> set[str]:
             if hits >= 3:
                 found.add(f"словарь:{section}:{label}:много")
     if (heading := _heading_kind(own)) is not None:
-        found.add(f"заголовок-вид:{heading[0]}")
+        found.add(f"заголовок-вид:{heading}")
     return found
 
 

@@ -65,11 +65,11 @@ def _parse_with(word: str, grammeme: str) -> tuple[pymorphy3.analyzer.Parse, ...
     return tuple(p for p in morph().parse(word) if grammeme in p.tag and "sing" in p.tag)
 
 
-def _agreeing(word: str, grammeme: str, case: str, gender: str) -> pymorphy3.analyzer.Parse:
-    """The parse of ``word`` in the case and gender its neighbours agree on: «Лидии»
-    beside «Андреевны» is Лидия's genitive, not Лидий's locative."""
+def _agreeing(word: str, grammeme: str, *wanted: str) -> pymorphy3.analyzer.Parse:
+    """The parse of ``word`` with the grammemes its place asks for, else its likeliest:
+    «Лидии» beside «Андреевны» is Лидия's genitive, not Лидий's locative."""
     parses = _parse_with(word, grammeme)
-    return next((p for p in parses if {case, gender} <= p.tag.grammemes), parses[0])
+    return next((p for p in parses if set(wanted) <= p.tag.grammemes), parses[0])
 
 
 def _nominative(seen: str, parse: pymorphy3.analyzer.Parse) -> str:
@@ -478,8 +478,7 @@ def _closing_word(text: str) -> PersonName | None:
         word = words[0]
         if _only_a_name(word):
             # A signature stands in the nominative: «Антонина», not Антонин's genitive.
-            names = _parse_with(word, "Name")
-            parse = next((p for p in names if "nomn" in p.tag), names[0])
+            parse = _agreeing(word, "Name", "nomn")
             gender = "femn" if "femn" in parse.tag else "masc"
             return PersonName(None, _nominative(word, parse), None, gender, word)
         if _could_be_surname(word) and any("nomn" in p.tag for p in morph().parse(word)[:4]):
